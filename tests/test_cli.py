@@ -1,0 +1,141 @@
+import json
+
+import pytest
+from sqlalchemy import select
+
+from yuqing.storage.database import session_factory
+from yuqing.storage.models import AuditEntry, User
+
+SUBCOMMANDS = [
+    "run",
+    "serve",
+    "crawl",
+    "classify",
+    "train",
+    "evaluate",
+    "assign",
+    "cases",
+    "briefing",
+    "users",
+    "db",
+    "db upgrade",
+    "users add",
+    "users list",
+    "users disable",
+    *(
+        f"cases {action}"
+        for action in ("list", "show", "ack", "release", "press", "respond", "close", "dismiss", "reassign", "merge")
+    ),
+]
+
+
+@pytest.mark.parametrize("subcommand", SUBCOMMANDS)
+def test_every_subcommand_has_help(cli, subcommand: str) -> None:
+    result = cli(*subcommand.split(), "--help")
+    assert result.returncode == 0, result.stderr
+    assert "Usage" in result.stdout
+
+
+def test_unknown_subcommand_is_an_error(cli) -> None:
+    result = cli("crawel")
+    assert result.returncode != 0
+    assert "No such command 'crawel'" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "stage"),
+    [
+        (["briefing"], "briefing report"),
+    ],
+)
+def test_unbuilt_stage_says_so_and_exits_3(cli, args: list[str], stage: str) -> None:
+    result = cli(*args, input="")
+    assert result.returncode == 3
+    assert f"the {stage} is not built yet; nothing was done" in result.stderr
+    assert result.stdout == ""
+
+
+def test_db_upgrade_reports_the_revision(cli) -> None:
+    result = cli("db", "upgrade")
+    assert result.returncode == 0, result.stderr
+    assert "at revision 0002" in result.stdout
+
+
+def test_commands_refuse_a_database_that_is_not_migrated(cli) -> None:
+    result = cli("users", "list")
+    assert result.returncode == 1
+    assert "run `yuqing db upgrade`" in result.stderr
+
+
+def test_users_are_added_listed_disabled_and_audited(cli, database_url: str, engine) -> None:
+    assert (
+        cli(
+            "users", "add", "wang", "--role", "supervisor", "--name", "王科长", "--password-stdin", input="s3cret\n"
+        ).returncode
+        == 0
+    )
+    duplicate = cli("users", "add", "wang")
+    assert duplicate.returncode == 1 and "already exists" in duplicate.stderr
+    bad_role = cli("users", "add", "li", "--role", "boss")
+    assert bad_role.returncode == 1 and "expected one of analyst, supervisor, admin" in bad_role.stderr
+    assert cli("users", "disable", "wang").returncode == 0
+    listing = cli("users", "list")
+    assert listing.stdout.splitlines() == ["wang\tsupervisor\tdisabled\t王科长\t"]
+    with session_factory(engine)() as session:
+        user = session.scalars(select(User)).one()
+        assert user.password_hash.startswith("scrypt$") and "s3cret" not in user.password_hash
+        actions = [entry.action for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
+    assert actions == ["user.add", "user.disable"]
+
+
+def test_assign_skips_malformed_lines_reports_them_and_exits_2(cli) -> None:
+    lines = [
+        json.dumps(
+            {
+                "id": "ok1",
+                "category": "public_interest",
+                "regions": ["331102"],
+                "domains": ["environment"],
+                "t0": "2026-11-18T09:30:00+08:00",
+            }
+        ),
+        '{"id": "broken", "category": ',
+        json.dumps({"id": "bad-region", "category": "policy", "regions": ["33110"]}),
+        json.dumps({"id": "bad-domain", "category": "policy", "domains": ["weather"]}),
+        "[1, 2]",
+        json.dumps({"id": "ok2", "category": "other"}),
+    ]
+    result = cli("assign", input="\n".join(lines) + "\n")
+    assert result.returncode == 2
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["ok1", "ok2"]
+    errors = result.stderr.splitlines()
+    assert errors[0].startswith("stdin:2: not valid JSON")
+    assert errors[1].startswith("stdin:3: regions.0: got '33110'")
+    assert errors[2].startswith("stdin:4: domains: unknown id(s) weather")
+    assert errors[3] == "stdin:5: expected a JSON object, got list; line skipped"
+    assert len(errors) == 4
+
+
+def test_assign_reads_a_file_and_takes_home(cli, tmp_path) -> None:
+    events = tmp_path / "events.jsonl"
+    events.write_text(
+        json.dumps({"id": 7, "category": "credibility", "t0": "2026-11-18T09:30:00+08:00"}) + "\n", encoding="utf-8"
+    )
+    result = cli("assign", str(events), "--home", "330100")
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert out["id"] == 7
+    assert out["lead"] == {"adcode": "330100", "domain": "government"}
+    assert out["rules"] == [8, 11]
+
+
+def test_assign_reports_an_unreadable_file(cli, tmp_path) -> None:
+    result = cli("assign", str(tmp_path / "missing.jsonl"))
+    assert result.returncode == 1
+    assert "cannot read" in result.stderr and "missing.jsonl" in result.stderr
+
+
+def test_assign_refuses_a_bad_home(cli) -> None:
+    result = cli("assign", "--home", "lishui", input="")
+    assert result.returncode == 1
+    assert "--home: got 'lishui'" in result.stderr

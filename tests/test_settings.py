@@ -1,0 +1,120 @@
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect
+
+from yuqing.settings import ConfigError, load_settings
+from yuqing.storage.database import make_engine
+
+
+def settings_env(config_dir: Path, **extra: str) -> dict[str, str]:
+    return {"YUQING_CONFIG": str(config_dir), **extra}
+
+
+def test_shipped_config_is_valid_and_complete(config_dir: Path) -> None:
+    settings = load_settings(settings_env(config_dir))
+    assert settings.organisations.home.adcode == "331100"
+    assert settings.organisations.domains["taxation"].vertical
+    assert settings.timers.critical.release_hours == 5
+    assert settings.timers.critical.press_conference_hours == 24
+    assert settings.timers.high.respond_hours == 48
+    assert settings.categories.severity["II"].deaths == 10
+    assert settings.database_url.startswith("sqlite:///")
+
+
+def test_bad_value_names_file_key_path_value_and_expectation(config_dir: Path) -> None:
+    timers = config_dir / "timers.yaml"
+    timers.write_text(timers.read_text().replace("release_hours: 5 ", "release_hours: five "), encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(settings_env(config_dir))
+    message = str(caught.value)
+    assert str(timers) in message
+    assert "critical.release_hours" in message
+    assert "'five'" in message
+    assert "valid number" in message
+
+
+def test_nested_list_error_points_at_the_item(config_dir: Path) -> None:
+    (config_dir / "sources.yaml").write_text(
+        "sources:\n"
+        "  - {name: a, type: rss, urls: [http://127.0.0.1/feed], interval: 10m, media: news}\n"
+        "  - {name: b, type: rss, urls: [http://127.0.0.1/feed], interval: often, media: news}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match=r"sources\[1\]\.interval: got 'often'; expected a duration"):
+        load_settings(settings_env(config_dir))
+
+
+def test_yaml_syntax_error_gives_the_line(config_dir: Path) -> None:
+    (config_dir / "briefing.yaml").write_text('at: "08:00"\ncovers_hours: [24\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"briefing\.yaml: line \d+, column \d+: not valid YAML"):
+        load_settings(settings_env(config_dir))
+
+
+def test_a_secret_in_a_file_is_refused(config_dir: Path) -> None:
+    path = config_dir / "notifications.yaml"
+    path.write_text(path.read_text().replace("slack:\n", "slack:\n  token: xoxb-123\n"), encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"slack\.token: unknown key \(a typo, or a secret"):
+        load_settings(settings_env(config_dir))
+
+
+def test_html_source_without_list_selectors_is_refused(config_dir: Path) -> None:
+    (config_dir / "sources.yaml").write_text(
+        "sources:\n  - {name: gov, type: html, urls: [http://127.0.0.1/], interval: 10m, media: gov}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match="an html source needs 'list"):
+        load_settings(settings_env(config_dir))
+
+
+def test_severity_thresholds_must_fall_from_I_to_IV(config_dir: Path) -> None:
+    path = config_dir / "categories.yaml"
+    path.write_text(path.read_text().replace("II:  {deaths: 10", "II:  {deaths: 40"), encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"severity\.deaths thresholds falling from I to IV"):
+        load_settings(settings_env(config_dir))
+
+
+def test_yuqing_sources_swaps_only_the_sources_file(config_dir: Path, tmp_path: Path) -> None:
+    other = tmp_path / "watch.yaml"
+    other.write_text(
+        "sources:\n  - {name: api, type: json, urls: ['http://127.0.0.1/api'], interval: 5m, media: weibo,\n"
+        "     items: data.list, fields: {text: content, id: mid}, next: {param: page, max_pages: 3}}\n",
+        encoding="utf-8",
+    )
+    settings = load_settings(settings_env(config_dir, YUQING_SOURCES=str(other)))
+    assert [s.name for s in settings.sources.sources] == ["api"]
+    assert settings.sources.sources[0].next.max_pages == 3
+    assert settings.organisations.home.adcode == "331100"
+
+
+def test_environment_overrides_slack_and_database(config_dir: Path) -> None:
+    settings = load_settings(
+        settings_env(
+            config_dir,
+            YUQING_SLACK_BASE_URL="http://127.0.0.1:9/api/",
+            YUQING_SLACK_DEFAULT_CHANNEL="#press",
+            SLACK_BOT_TOKEN="xoxb-test",
+            YUQING_DATABASE_URL="postgresql+psycopg://u@127.0.0.1/x",
+        )
+    )
+    assert settings.notifications.slack.base_url == "http://127.0.0.1:9/api/"
+    assert settings.notifications.slack.default_channel == "#press"
+    assert settings.secrets.slack_bot_token == "xoxb-test"
+    assert settings.database_url == "postgresql+psycopg://u@127.0.0.1/x"
+
+
+def test_missing_config_folder_is_named(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="config folder not found"):
+        load_settings({"YUQING_CONFIG": str(tmp_path / "nowhere")})
+
+
+def test_cli_with_bad_config_exits_non_zero_and_leaves_the_database_alone(cli, config_dir: Path, database_url):
+    path = config_dir / "organisations.yaml"
+    path.write_text(path.read_text().replace('adcode: "331100"', 'adcode: "3311"'), encoding="utf-8")
+    result = cli("db", "upgrade")
+    assert result.returncode == 1
+    assert "configuration error" in result.stderr
+    assert "home.adcode: got '3311'" in result.stderr
+    engine = make_engine(database_url)
+    assert inspect(engine).get_table_names() == []
+    engine.dispose()

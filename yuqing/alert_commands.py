@@ -1,0 +1,100 @@
+"""`yuqing alerts ...`: look into the outbox, re-queue what failed, and send a test alert through a channel."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+import typer
+from sqlalchemy import select
+
+from yuqing.cli_support import engine_at_head, fail, settings_or_exit
+from yuqing.outbox import enqueue
+from yuqing.storage.database import session_factory, transaction
+from yuqing.storage.models import Notification
+
+alerts_app = typer.Typer(help="The alert outbox: list, retry, test.", no_args_is_help=True)
+CHANNELS = ("slack", "slack_webhook", "email", "webhook", "log")
+
+
+@alerts_app.command("list")
+def list_alerts(
+    state: Annotated[str | None, typer.Option(help="pending, sending, sent, failed, logged or cancelled")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many, newest first.")] = 50,
+) -> None:
+    """Alerts in the outbox, newest first."""
+    settings = settings_or_exit()
+    engine = engine_at_head(settings)
+    with session_factory(engine)() as session:
+        query = select(Notification).order_by(Notification.id.desc()).limit(limit)
+        if state:
+            query = query.where(Notification.state == state)
+        for row in session.scalars(query):
+            typer.echo(
+                "\t".join(
+                    [
+                        str(row.id),
+                        row.state,
+                        row.kind,
+                        f"{row.channel}:{row.recipient}",
+                        str(row.attempts),
+                        row.created_at.astimezone(settings.timezone).strftime("%Y-%m-%d %H:%M"),
+                        row.last_error or "",
+                    ]
+                )
+            )
+
+
+@alerts_app.command("retry")
+def retry(
+    ids: Annotated[list[int] | None, typer.Argument(help="Alert ids; default: every failed and logged alert.")] = None,
+) -> None:
+    """Re-queue failed (or logged, once a channel is configured) alerts and deliver them now."""
+    from responder.alerts.dispatcher import Dispatcher, requeue
+
+    settings = settings_or_exit()
+    engine = engine_at_head(settings)
+    factory = session_factory(engine)
+    with transaction(factory) as session:
+        chosen = requeue(session, ids, datetime.now(UTC))
+    if not chosen:
+        fail("nothing to retry (only failed or logged alerts can be)")
+    typer.echo(Dispatcher(settings, factory).run(only=chosen).summary())
+
+
+@alerts_app.command("test")
+def test(
+    channel: Annotated[
+        str, typer.Argument(help="slack:#channel, slack_webhook:ENV_VAR, email:address, webhook:name or log")
+    ],
+) -> None:
+    """Send a test alert through one channel now, and say whether it arrived."""
+    from responder.alerts.dispatcher import Dispatcher
+
+    kind, _, recipient = channel.partition(":")
+    if kind not in CHANNELS or (kind != "log" and not recipient):
+        fail(
+            f"channel {channel!r}: expected one of slack:#channel, slack_webhook:ENV_VAR, email:address, "
+            "webhook:name, log"
+        )
+    settings = settings_or_exit()
+    engine = engine_at_head(settings)
+    factory = session_factory(engine)
+    now = datetime.now(UTC)
+    with transaction(factory) as session:
+        enqueue(
+            session,
+            key=f"test/{now.isoformat()}",
+            kind="test",
+            channel=kind,
+            recipient=recipient or "log",
+            payload={
+                "title": "测试消息",
+                "message": f"Yuqing 告警通道测试 {now.astimezone(settings.timezone):%H:%M:%S}",
+            },
+        )
+        row_id = session.scalar(select(Notification.id).order_by(Notification.id.desc()).limit(1))
+    result = Dispatcher(settings, factory).run(only=[row_id])
+    typer.echo(result.summary())
+    if result.sent != 1:
+        fail(f"the test alert did not arrive: {'; '.join(result.errors) or result.summary()}")

@@ -1,0 +1,302 @@
+"""`yuqing cases ...`: the case register from the command line (the console offers the same actions)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+import typer
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from yuqing.cli_support import actor, engine_at_head, fail, settings_or_exit
+from yuqing.records import Body
+from yuqing.settings import Settings
+from yuqing.storage.database import session_factory, transaction
+from yuqing.storage.models import AuditEntry, Case, Obligation, User
+
+ISO_WITH_ZONE = "%Y-%m-%dT%H:%M:%S%z"
+cases_app = typer.Typer(
+    help="Work on cases: list, show, ack, release, press, respond, close, dismiss, reassign, merge.",
+    no_args_is_help=True,
+)
+
+CaseId = Annotated[int, typer.Argument(help="The case number.")]
+By = Annotated[str | None, typer.Option("--by", help="The console user acting (default: the shell user).")]
+At = Annotated[
+    datetime | None,
+    typer.Option(
+        "--at", help="When it happened, ISO 8601 with a zone (default: now).", formats=["%Y-%m-%dT%H:%M:%S%z"]
+    ),
+]
+
+
+REGION_UNKNOWN = "  (region unknown: the home jurisdiction answers)"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _user(session: Session, by: str | None) -> User | None:
+    if by is None:
+        return None
+    user = session.scalar(select(User).where(User.username == by))
+    if user is None or not user.active:
+        fail(f"--by: no active user {by!r} (see `yuqing users list`)")
+    return user
+
+
+def _case(session: Session, case_id: int) -> Case:
+    case = session.get(Case, case_id)
+    if case is None:
+        fail(f"no case {case_id}")
+    return case
+
+
+def _act(by: str | None, work: Callable[[Session, Settings, Case | None, str, User | None], str], case_id: int | None):
+    """Run one audited change in one transaction; a refused action changes nothing and exits 1."""
+    from responder.lifecycle import CaseError
+
+    settings = settings_or_exit()
+    engine = engine_at_head(settings)
+    try:
+        with transaction(session_factory(engine)) as session:
+            user = _user(session, by)
+            case = _case(session, case_id) if case_id is not None else None
+            message = work(session, settings, case, actor(by), user)
+    except CaseError as error:
+        fail(str(error))
+    typer.echo(message)
+
+
+def _local(moment: datetime | None, settings: Settings) -> str:
+    return moment.astimezone(settings.timezone).strftime("%Y-%m-%d %H:%M") if moment else "-"
+
+
+@cases_app.command("list")
+def list_cases(
+    all_cases: Annotated[bool, typer.Option("--all", help="Include closed, dismissed and merged cases.")] = False,
+) -> None:
+    """Cases with their lead body and next deadline, most urgent first."""
+    from responder.cases import ACTIVE_STATES
+
+    settings = settings_or_exit()
+    engine = engine_at_head(settings)
+    with session_factory(engine)() as session:
+        query = select(Case).order_by(Case.id)
+        if not all_cases:
+            query = query.where(Case.status.in_(ACTIVE_STATES))
+        rows = []
+        for case in session.scalars(query):
+            due = session.scalar(
+                select(Obligation)
+                .where(Obligation.case_id == case.id, Obligation.status.in_(("open", "breached")))
+                .order_by(Obligation.due_at)
+                .limit(1)
+            )
+            rows.append((due.due_at if due else datetime.max.replace(tzinfo=UTC), case, due))
+    for _, case, due in sorted(rows, key=lambda row: (row[0], row[1].id)):
+        next_due = (
+            f"{due.kind} {_local(due.due_at, settings)}{' BREACHED' if due.status == 'breached' else ''}"
+            if due
+            else "-"
+        )
+        typer.echo(
+            "\t".join(
+                [
+                    str(case.id),
+                    case.status,
+                    case.priority,
+                    case.category,
+                    case.assignment.get("lead", {}).get("name", ""),
+                    next_due,
+                    case.assignment.get("title", ""),
+                ]
+            )
+        )
+
+
+@cases_app.command("show")
+def show(case_id: CaseId, as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """A case: who answers and why (the rule trail), its deadlines, the recommended action, its history."""
+    settings = settings_or_exit()
+    engine = engine_at_head(settings)
+    with session_factory(engine)() as session:
+        case = _case(session, case_id)
+        obligations = session.scalars(select(Obligation).where(Obligation.case_id == case.id).order_by(Obligation.id))
+        history = session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.entity == "case", AuditEntry.entity_id == str(case.id))
+            .order_by(AuditEntry.id)
+        )
+        data: dict[str, Any] = {
+            "id": case.id,
+            "status": case.status,
+            "category": case.category,
+            "priority": case.priority,
+            "severity": case.severity,
+            "handling": case.handling,
+            "t0": case.t0.isoformat(),
+            "recommended_action": case.recommended_action,
+            "region_unknown": case.region_unknown,
+            "assignment": case.assignment,
+            "merged_into": case.merged_into_id,
+            "dismissed_reason": case.dismissed_reason,
+            "obligations": [
+                {
+                    "kind": o.kind,
+                    "sequence": o.sequence,
+                    "starts_at": o.starts_at.isoformat(),
+                    "due_at": o.due_at.isoformat(),
+                    "status": o.status,
+                    "met_at": o.met_at.isoformat() if o.met_at else None,
+                    "on_time": None if o.met_at is None else o.met_at <= o.due_at,
+                }
+                for o in obligations
+            ],
+            "history": [
+                {"at": h.at.isoformat(), "actor": h.actor, "action": h.action, "details": h.details} for h in history
+            ],
+        }
+    if as_json:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    a = case.assignment
+    typer.echo(
+        f"案件 #{case.id}  {a.get('title', '')}\n"
+        f"  status {case.status} · {case.category} · {case.priority} · severity {case.severity or '-'}\n"
+        f"  t0 {_local(case.t0, settings)}{REGION_UNKNOWN if case.region_unknown else ''}\n"
+        f"  lead: {a['lead']['name']} ({a['lead']['adcode']} {a['lead']['domain']})\n"
+        f"  responders: {', '.join(r['name'] for r in a.get('responders', []))}\n"
+        f"  coordinators: {', '.join(c['name'] for c in a.get('coordinators', []))}\n"
+        f"  rules: {a.get('rules')}{'  principal leader leads' if a.get('principal_leader') else ''}\n"
+        f"  action: {case.recommended_action or '-'}"
+    )
+    for o in data["obligations"]:
+        typer.echo(
+            f"  {o['kind']}{' #' + str(o['sequence']) if o['sequence'] else ''}: due "
+            f"{o['due_at']} — {o['status']}{' (late)' if o['on_time'] is False else ''}"
+        )
+    for h in data["history"]:
+        typer.echo(f"  {h['at']}  {h['actor']}  {h['action']}")
+
+
+@cases_app.command("ack")
+def ack(case_id: CaseId, by: By = None, at: At = None) -> None:
+    """Acknowledge a case (the responsible body has seen it)."""
+    from responder.lifecycle import acknowledge
+
+    def work(session, settings, case, who, user):
+        acknowledge(session, case, who, at or _now())
+        return f"case {case.id} acknowledged"
+
+    _act(by, work, case_id)
+
+
+@cases_app.command("release")
+def release(case_id: CaseId, by: By = None, at: At = None) -> None:
+    """Record an authoritative release (the 5 h obligation, or a follow-up after the press conference)."""
+    from responder.cases import Responder
+    from responder.lifecycle import record_release
+
+    def work(session, settings, case, who, user):
+        met = record_release(session, Responder(settings), case, who, at or _now(), _now())
+        return f"case {case.id}: release recorded (meets: {met})"
+
+    _act(by, work, case_id)
+
+
+@cases_app.command("press")
+def press(case_id: CaseId, by: By = None, at: At = None) -> None:
+    """Record the press conference (the 24 h obligation); follow-up releases start."""
+    from responder.cases import Responder
+    from responder.lifecycle import record_press_conference
+
+    def work(session, settings, case, who, user):
+        record_press_conference(session, Responder(settings), case, who, at or _now(), _now())
+        return f"case {case.id}: press conference recorded"
+
+    _act(by, work, case_id)
+
+
+@cases_app.command("respond")
+def respond(case_id: CaseId, by: By = None, at: At = None) -> None:
+    """Record the response (the 48 h obligation)."""
+    from responder.lifecycle import record_response
+
+    def work(session, settings, case, who, user):
+        record_response(session, case, who, at or _now(), _now())
+        return f"case {case.id}: response recorded"
+
+    _act(by, work, case_id)
+
+
+@cases_app.command("close")
+def close_case(case_id: CaseId, by: By = None) -> None:
+    """Close a case; its open obligations are cancelled."""
+    from responder.lifecycle import close
+
+    def work(session, settings, case, who, user):
+        close(session, case, who, _now())
+        return f"case {case.id} closed"
+
+    _act(by, work, case_id)
+
+
+@cases_app.command("dismiss")
+def dismiss_case(
+    case_id: CaseId,
+    reason: Annotated[str, typer.Option("--reason", help="Why it is a false positive.")],
+    by: By = None,
+) -> None:
+    """Dismiss a false positive; its posts become training corrections (category `other`)."""
+    from responder.lifecycle import dismiss
+
+    def work(session, settings, case, who, user):
+        corrected = dismiss(session, case, who, reason, user.id if user else None, _now())
+        return f"case {case.id} dismissed; {corrected} posts corrected to `other` for the next training"
+
+    _act(by, work, case_id)
+
+
+@cases_app.command("reassign")
+def reassign_case(
+    case_id: CaseId,
+    adcode: Annotated[str, typer.Option("--adcode", help="Division code of the new responsible body.")],
+    domain: Annotated[str, typer.Option("--domain", help="Domain id of the new responsible body.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why.")] = "",
+    by: By = None,
+) -> None:
+    """Hand a case to another responsible body."""
+    from responder.cases import Responder
+    from responder.lifecycle import reassign
+    from yuqing import adcodes
+
+    if not adcodes.is_adcode(adcode):
+        fail(f"--adcode: got {adcode!r}; expected a 6-digit division code")
+
+    def work(session, settings, case, who, user):
+        reassign(session, Responder(settings), case, who, Body(adcode=adcode, domain=domain), reason)
+        return f"case {case.id} reassigned to {case.assignment['lead']['name']}"
+
+    _act(by, work, case_id)
+
+
+@cases_app.command("merge")
+def merge_case(
+    case_id: CaseId,
+    into: Annotated[int, typer.Option("--into", help="The case that absorbs this one.")],
+    by: By = None,
+) -> None:
+    """Merge a case into another about the same happening."""
+    from responder.cases import Responder
+    from responder.lifecycle import merge
+
+    def work(session, settings, case, who, user):
+        merge(session, Responder(settings), case, _case(session, into), who, _now())
+        return f"case {case.id} merged into {into}"
+
+    _act(by, work, case_id)

@@ -1,0 +1,399 @@
+"""The shape of every file in `config/`, as pydantic models.
+
+Each model forbids unknown keys, so a typo is an error instead of a silently ignored setting.
+Secrets never appear here: they are read from the environment by `yuqing.settings`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+CATEGORY_IDS = ("policy", "public_interest", "credibility", "emergency", "moral", "rumor", "other")
+HANDLING_IDS = ("suggestion", "difficulty", "major_issue", "unclear", "wrong_view", "false_info")
+SEVERITY_LEVELS = ("I", "II", "III", "IV")
+LEVEL_NAMES = ("national", "province", "city", "county")
+MEDIA_TYPES = ("news", "gov", "weibo", "wechat", "forum", "douyin")
+
+Category = Literal["policy", "public_interest", "credibility", "emergency", "moral", "rumor", "other"]
+Handling = Literal["suggestion", "difficulty", "major_issue", "unclear", "wrong_view", "false_info"]
+Severity = Literal["I", "II", "III", "IV"]
+Level = Literal["national", "province", "city", "county"]
+Media = Literal["news", "gov", "weibo", "wechat", "forum", "douyin"]
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_duration(value: object) -> timedelta:
+    """Read '30s', '10m', '2h', '1d' (or a number of seconds) as a timedelta."""
+    if isinstance(value, timedelta):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        seconds = float(value)
+    else:
+        match = _DURATION.match(str(value))
+        if not match:
+            raise ValueError("a duration like '30s', '10m', '2h' or '1d'")
+        seconds = float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+    if seconds <= 0:
+        raise ValueError("a duration above zero")
+    return timedelta(seconds=seconds)
+
+
+Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
+Adcode = Annotated[str, Field(pattern=r"^\d{6}$")]
+
+
+def _named_once(items: list[Any], what: str) -> list[Any]:
+    names = [item.name for item in items]
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise ValueError(f"unique {what} names; repeated: {', '.join(repeated)}")
+    return items
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- service.yaml -------------------------------------------------------------------------------------------
+
+
+class WebConfig(Strict):
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+
+
+class DatabaseConfig(Strict):
+    # Relative paths are taken from the data folder; YUQING_DATABASE_URL overrides this.
+    sqlite_path: str = "yuqing.db"
+
+
+class JobConfig(Strict):
+    every: Duration
+    enabled: bool = True
+
+
+class ServiceConfig(Strict):
+    timezone: str = "Asia/Shanghai"
+    web: WebConfig = WebConfig()
+    database: DatabaseConfig = DatabaseConfig()
+    jobs: dict[str, JobConfig] = {}
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError("an IANA time zone name such as 'Asia/Shanghai'") from error
+        return value
+
+
+# --- sources.yaml -------------------------------------------------------------------------------------------
+
+
+class ListSelectors(Strict):
+    links: str
+    next: str | None = None
+
+
+class DetailSelectors(Strict):
+    title: str | None = None
+    text: str | None = None
+    published_at: str | None = None
+    author: str | None = None
+
+
+class JsonFields(Strict):
+    id: str | None = None
+    title: str | None = None
+    text: str
+    url: str | None = None
+    published_at: str | None = None
+    author: str | None = None
+    reposts: str | None = None
+    comments: str | None = None
+    likes: str | None = None
+
+
+class JsonPaging(Strict):
+    param: str
+    start: int = 1
+    max_pages: int = Field(5, ge=1)
+
+
+class Source(Strict):
+    name: str = Field(min_length=1)
+    type: Literal["rss", "html", "json"]
+    urls: list[str] = Field(min_length=1)
+    interval: Duration
+    media: Media
+    enabled: bool = True
+    headers: dict[str, str] = {}
+    cookies_env: str | None = Field(None, pattern=r"^[A-Z_][A-Z0-9_]*$")
+    obey_robots: bool = True
+    max_pages: int = Field(5, ge=1)
+    listing: ListSelectors | None = Field(None, alias="list")
+    detail: DetailSelectors | None = None
+    items: str | None = None
+    fields: JsonFields | None = None
+    next: JsonPaging | None = None
+
+    @model_validator(mode="after")
+    def _selectors_match_type(self) -> Source:
+        if self.type == "html" and self.listing is None:
+            raise ValueError("an html source needs 'list: {links: CSS}'")
+        if self.type == "json" and (self.items is None or self.fields is None):
+            raise ValueError("a json source needs 'items' (a dotted path) and 'fields'")
+        if self.type == "rss" and (self.listing or self.detail or self.items or self.fields):
+            raise ValueError("an rss source takes no 'list', 'detail', 'items' or 'fields'")
+        return self
+
+
+class SourcesConfig(Strict):
+    sources: list[Source] = []
+
+    @field_validator("sources")
+    @classmethod
+    def _unique_names(cls, sources: list[Source]) -> list[Source]:
+        return _named_once(sources, "source")
+
+
+# --- schemes.yaml -------------------------------------------------------------------------------------------
+
+
+class Scheme(Strict):
+    """A monitoring scheme: a named boolean keyword expression (the classifier evaluates it)."""
+
+    name: str = Field(min_length=1)
+    expression: str = Field(min_length=1)
+    fields: list[Literal["title", "text"]] = Field(["title", "text"], min_length=1)  # none would never match
+    set_category: Category | None = None
+    raise_priority: Literal["critical", "high"] | None = None
+    enabled: bool = True
+
+    @field_validator("expression")
+    @classmethod
+    def _parses(cls, value: str) -> str:
+        """A scheme that cannot be parsed is refused at load time, not found broken while posts go unmatched."""
+        from yuqing.expressions import ExpressionError, parse
+
+        try:
+            parse(value)
+        except ExpressionError as error:
+            raise ValueError(f"a valid keyword expression ({error})") from error
+        return value
+
+
+class SchemesConfig(Strict):
+    schemes: list[Scheme] = []
+
+    @field_validator("schemes")
+    @classmethod
+    def _unique_names(cls, schemes: list[Scheme]) -> list[Scheme]:
+        return _named_once(schemes, "scheme")  # a post's explanation names the schemes that matched it
+
+
+# --- categories.yaml ----------------------------------------------------------------------------------------
+
+
+class CategoryInfo(Strict):
+    name: str
+    focus: str  # the 收集重点 wording of the seeds
+
+
+class HandlingInfo(Strict):
+    name: str
+    action: str  # the recommended action shown with a case
+
+
+class SeverityThreshold(Strict):
+    """The least figure that reaches this level; a criterion left out does not apply to it."""
+
+    deaths: int | None = Field(None, ge=0)
+    serious_injuries: int | None = Field(None, ge=0)
+    direct_loss_cny: int | None = Field(None, ge=0)
+    magnitude: float | None = Field(None, ge=0)
+
+
+class CategoriesConfig(Strict):
+    categories: dict[Category, CategoryInfo]
+    handling: dict[Handling, HandlingInfo]
+    severity: dict[Severity, SeverityThreshold]
+    severity_wording: dict[str, Severity] = {}
+    critical_severities: list[Severity] = ["I", "II"]
+
+    @model_validator(mode="after")
+    def _complete_and_ordered(self) -> CategoriesConfig:
+        for key, ids in (("categories", CATEGORY_IDS), ("handling", HANDLING_IDS), ("severity", SEVERITY_LEVELS)):
+            missing = [i for i in ids if i not in getattr(self, key)]
+            if missing:
+                raise ValueError(f"'{key}' to list every id; missing: {', '.join(missing)}")
+        for criterion in ("deaths", "serious_injuries", "direct_loss_cny", "magnitude"):
+            values = [getattr(self.severity[level], criterion) for level in SEVERITY_LEVELS]
+            present = [v for v in values if v is not None]
+            if present != sorted(present, reverse=True):
+                raise ValueError(f"severity.{criterion} thresholds falling from I to IV; got {values}")
+        return self
+
+
+# --- organisations.yaml -------------------------------------------------------------------------------------
+
+
+class Jurisdiction(Strict):
+    adcode: Adcode
+    name: str
+
+
+class DomainInfo(Strict):
+    name: str
+    vertical: bool = False
+    coordinator: bool = False
+
+
+class Channels(Strict):
+    slack: str | None = None  # a channel name or id
+    slack_webhook_env: str | None = Field(None, pattern=r"^[A-Z_][A-Z0-9_]*$")
+    email: list[str] = []
+    webhook: str | None = None
+
+
+class Body(Strict):
+    adcode: Adcode
+    domain: str
+    name: str
+    contact: str | None = None
+    channels: Channels = Channels()
+
+
+REQUIRED_DOMAINS = ("government", "propaganda", "public_security", "cyberspace")
+
+
+class OrganisationsConfig(Strict):
+    home: Jurisdiction
+    domains: dict[str, DomainInfo]
+    severity_min_level: dict[Severity, Level]
+    bodies: list[Body] = []
+
+    @model_validator(mode="after")
+    def _bodies_use_known_domains(self) -> OrganisationsConfig:
+        missing = [d for d in REQUIRED_DOMAINS if d not in self.domains]
+        if missing:
+            raise ValueError(f"'domains' to include {', '.join(missing)} (the rules name them)")
+        for index, body in enumerate(self.bodies):
+            if body.domain not in self.domains:
+                raise ValueError(f"bodies[{index}].domain to be one of the configured domains; got {body.domain!r}")
+        missing_levels = [s for s in SEVERITY_LEVELS if s not in self.severity_min_level]
+        if missing_levels:
+            raise ValueError(f"'severity_min_level' for every level; missing: {', '.join(missing_levels)}")
+        return self
+
+
+# --- timers.yaml --------------------------------------------------------------------------------------------
+
+
+class CriticalTimers(Strict):
+    release_hours: float = Field(5, gt=0)
+    press_conference_hours: float = Field(24, gt=0)
+    follow_up_every_hours: float = Field(24, gt=0)
+
+
+class HighTimers(Strict):
+    respond_hours: float = Field(48, gt=0)
+
+
+class TimersConfig(Strict):
+    critical: CriticalTimers = CriticalTimers()
+    high: HighTimers = HighTimers()
+    warn_at: list[float] = [0.5, 0.8]
+    poll: Duration = timedelta(minutes=1)
+
+    @field_validator("warn_at")
+    @classmethod
+    def _fractions(cls, values: list[float]) -> list[float]:
+        if any(not 0 < v < 1 for v in values) or values != sorted(set(values)):
+            raise ValueError("rising fractions between 0 and 1, e.g. [0.5, 0.8]")
+        return values
+
+
+# --- responder.yaml -----------------------------------------------------------------------------------------
+
+
+class EventRules(Strict):
+    window_hours: float = Field(72, gt=0)  # a post joins an event whose last post is at most this old
+    min_similarity: float = Field(0.3, gt=0, le=1)  # share of the post's key terms found in the event
+    same_place_bonus: float = Field(0.25, ge=0, le=1)  # added when the post and the event name the same place
+    min_confidence: float = Field(0.5, ge=0, le=1)  # below this, a post cannot set the event's labels
+    central_media: list[str] = []  # names that make coverage "central media" when they appear as source or author
+
+
+class CaseRules(Strict):
+    open_high_at_heat: int = Field(50, ge=1)  # posts (with their copies) + reposts + comments
+    open_high_when_media: list[Media] = ["news", "gov"]
+    open_outside_home: bool = False
+
+
+class ResponderConfig(Strict):
+    events: EventRules = EventRules()
+    cases: CaseRules = CaseRules()
+
+
+# --- notifications.yaml -------------------------------------------------------------------------------------
+
+
+class SlackConfig(Strict):
+    base_url: str = "https://slack.com/api/"
+    default_channel: str | None = None
+    timeout_seconds: float = Field(10, gt=0)
+    rate_limit_retries: int = Field(3, ge=0)  # 429s waited out in place (Retry-After) before the row is rescheduled
+
+
+class EmailConfig(Strict):
+    host: str | None = None
+    port: int = Field(587, ge=1, le=65535)
+    starttls: bool = True
+    username: str | None = None
+    sender: str | None = None
+    ca_file: str | None = None  # a private certificate authority, as government networks often have
+    timeout_seconds: float = Field(10, gt=0)
+
+
+class WebhookConfig(Strict):
+    name: str
+    url: str
+    style: Literal["generic", "dingtalk", "wecom"] = "generic"  # the body shape the receiver expects
+    secret_env: str | None = Field(None, pattern=r"^[A-Z_][A-Z0-9_]*$")
+    timeout_seconds: float = Field(10, gt=0)
+
+
+class DispatchConfig(Strict):
+    max_attempts: int = Field(8, ge=1)
+    backoff_seconds: float = Field(30, gt=0)
+    batch: int = Field(100, ge=1)
+    lease_seconds: float = Field(120, gt=0)  # a claimed alert not marked sent by then is checked, then resent
+
+
+class NotificationsConfig(Strict):
+    console_url: str = "http://127.0.0.1:8000"
+    operators: Channels = Channels()  # who hears about the monitor itself, e.g. a source that stopped delivering
+    slack: SlackConfig = SlackConfig()
+    email: EmailConfig = EmailConfig()
+    webhooks: list[WebhookConfig] = []
+    dispatch: DispatchConfig = DispatchConfig()
+
+
+# --- briefing.yaml ------------------------------------------------------------------------------------------
+
+
+class BriefingConfig(Strict):
+    at: str = Field("08:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    covers_hours: float = Field(24, gt=0)
+    recipients: Channels = Channels()
+    top_events: int = Field(10, ge=1)

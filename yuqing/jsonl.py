@@ -1,0 +1,86 @@
+"""JSON Lines in and out, where a bad line is reported with its number and skipped, never silently dropped."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import IO, Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+Record = TypeVar("Record", bound=BaseModel)
+
+
+@dataclass
+class LineErrors:
+    """Counts the lines that were reported and skipped, so the command can exit 2 at the end."""
+
+    name: str
+    stream: IO[str]
+    count: int = 0
+
+    def report(self, line_number: int, message: str) -> None:
+        self.count += 1
+        print(f"{self.name}:{line_number}: {message}; line skipped", file=self.stream)
+
+
+def _describe_validation(error: ValidationError) -> str:
+    parts = []
+    for problem in error.errors():
+        key = ".".join(str(p) for p in problem["loc"]) or "(line)"
+        if problem["type"] == "missing":
+            parts.append(f"{key}: missing")
+        else:
+            parts.append(f"{key}: got {problem['input']!r}; {problem['msg'].removeprefix('Value error, ')}")
+    return "; ".join(parts)
+
+
+def read_records(stream: IO[str], model: type[Record], errors: LineErrors) -> Iterator[tuple[int, Record]]:
+    """Yield (line number, record) for every good line; blank lines are ignored, bad ones reported."""
+    for number, line in enumerate(stream, 1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as error:
+            errors.report(number, f"not valid JSON ({error.msg} at column {error.colno})")
+            continue
+        if not isinstance(data, dict):
+            errors.report(number, f"expected a JSON object, got {type(data).__name__}")
+            continue
+        try:
+            yield number, model.model_validate(data)
+        except ValidationError as error:
+            errors.report(number, _describe_validation(error))
+
+
+def read_all(stream: IO[str], model: type[Record], errors: LineErrors) -> list[Record]:
+    """Every good record of a stream, for commands that work in batches; bad lines are reported as they come."""
+    return [record for _, record in read_records(stream, model, errors)]
+
+
+def write_line(stream: IO[str], data: dict[str, Any]) -> None:
+    stream.write(json.dumps(data, ensure_ascii=False) + "\n")
+
+
+def process(
+    stream: IO[str],
+    name: str,
+    model: type[Record],
+    handle: Callable[[Record], dict[str, Any]],
+    out: IO[str] | None = None,
+    err: IO[str] | None = None,
+) -> int:
+    """Map `handle` over the good lines of `stream`, writing one output line each; return the bad-line count."""
+    out = out or sys.stdout
+    errors = LineErrors(name, err or sys.stderr)
+    for number, record in read_records(stream, model, errors):
+        try:
+            result = handle(record)
+        except ValueError as error:
+            errors.report(number, str(error))
+            continue
+        write_line(out, result)
+    return errors.count

@@ -1,0 +1,74 @@
+"""The notification outbox: alerts are rows written in the same transaction as the change that causes them.
+
+A row's `dedupe_key` is unique, and rows are inserted with ON CONFLICT DO NOTHING, so deciding to alert twice
+(a re-run after a crash, a second service instance) writes one row. Delivery is the dispatcher's job.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from yuqing.config_models import Channels
+from yuqing.storage.models import Notification, utcnow
+
+
+def recipients(channels: Channels) -> list[tuple[str, str]]:
+    """(channel, recipient) pairs for a set of channels; the log when none is configured."""
+    pairs = []
+    if channels.slack:
+        pairs.append(("slack", channels.slack))
+    if channels.slack_webhook_env:
+        pairs.append(("slack_webhook", channels.slack_webhook_env))
+    pairs += [("email", address) for address in channels.email]
+    if channels.webhook:
+        pairs.append(("webhook", channels.webhook))
+    return pairs or [("log", "log")]
+
+
+def enqueue(
+    session: Session,
+    *,
+    key: str,
+    kind: str,
+    channel: str,
+    recipient: str,
+    payload: dict[str, Any],
+    case_id: int | None = None,
+    obligation_id: int | None = None,
+    level: str | None = None,
+) -> bool:
+    """Add one alert unless an alert with the same key exists; True when this call added it."""
+    values = {
+        "dedupe_key": f"{key}|{channel}:{recipient}",
+        "kind": kind,
+        "channel": channel,
+        "recipient": recipient,
+        "payload": payload,
+        "case_id": case_id,
+        "obligation_id": obligation_id,
+        "level": level,
+        "state": "pending",
+        "attempts": 0,
+        "next_attempt_at": None,  # due at once
+        "created_at": utcnow(),
+    }
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(Notification)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        .returning(Notification.id)  # rowcount is not reported for this statement on PostgreSQL
+    )
+    return session.execute(statement).scalar() is not None
+
+
+def enqueue_to_channels(session: Session, channels: Channels, *, key: str, kind: str, **fields: Any) -> int:
+    """Enqueue one alert per recipient of `channels`; returns how many were new."""
+    return sum(
+        enqueue(session, key=key, kind=kind, channel=channel, recipient=recipient, **fields)
+        for channel, recipient in recipients(channels)
+    )

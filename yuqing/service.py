@@ -1,0 +1,66 @@
+"""The long-running service: APScheduler runs the jobs, uvicorn serves the web app, in one process."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+import uvicorn
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy import Engine
+
+from yuqing.jobs import Job, build_jobs, run_job
+from yuqing.settings import Settings
+from yuqing.storage.database import session_factory
+from yuqing.web import create_app
+
+log = logging.getLogger("yuqing.service")
+
+
+def run_once(settings: Settings, engine: Engine) -> bool:
+    """Run every job one time, in order (for cron and for checks); True when all succeeded."""
+    factory = session_factory(engine)
+    results = [run_job(job, factory) for job in build_jobs(settings, engine)]
+    return all(results)
+
+
+def _scheduler(settings: Settings, engine: Engine, jobs: list[Job]) -> BackgroundScheduler:
+    factory = session_factory(engine)
+    scheduler = BackgroundScheduler(timezone=settings.timezone)
+    now = datetime.now(settings.timezone)
+    for job in jobs:
+        scheduler.add_job(
+            run_job,
+            IntervalTrigger(seconds=job.every.total_seconds(), timezone=settings.timezone),
+            args=(job, factory),
+            id=job.name,
+            name=job.name,
+            next_run_time=now,  # first run at start-up, so nothing waits a whole interval after a restart
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=None,
+        )
+    return scheduler
+
+
+def serve(settings: Settings, engine: Engine, jobs: list[Job], *, with_scheduler: bool) -> None:
+    """Serve the web app in the foreground (and run the jobs when asked) until interrupted."""
+    web = settings.service.web
+    scheduler = _scheduler(settings, engine, jobs) if with_scheduler else None
+    server = uvicorn.Server(uvicorn.Config(create_app(engine, jobs), host=web.host, port=web.port, log_level="info"))
+    if scheduler:
+        scheduler.start()
+    try:
+        server.run()
+    finally:
+        if scheduler:
+            scheduler.shutdown(wait=True)
+        log.info("stopped")
+
+
+def describe_jobs(jobs: list[Job]) -> str:
+    return ", ".join(f"{job.name} every {job.every}" for job in jobs) or "none"
+
+
+__all__ = ["build_jobs", "describe_jobs", "run_once", "serve"]

@@ -1,0 +1,166 @@
+"""Settings: the config folder, validated, plus what only the environment may say.
+
+Environment variables (the README lists them too):
+- `YUQING_CONFIG`: another config folder (default: `config/` of the project).
+- `YUQING_SOURCES`: another sources file (default: `sources.yaml` in the config folder).
+- `YUQING_DATA`: another data folder (default: `data/` of the project).
+- `YUQING_DATABASE_URL`: a SQLAlchemy URL; default SQLite in the data folder.
+- Secrets, never in files: `SLACK_BOT_TOKEN`, `SMTP_PASSWORD`, and per source the variable its `cookies_env` names.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from yuqing.config_models import (
+    BriefingConfig,
+    CategoriesConfig,
+    NotificationsConfig,
+    OrganisationsConfig,
+    ResponderConfig,
+    SchemesConfig,
+    ServiceConfig,
+    SourcesConfig,
+    TimersConfig,
+)
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+class ConfigError(Exception):
+    """A config file that cannot be used; the message names the file, the key path, the value and what was expected."""
+
+
+def _describe(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _key_path(location: tuple[int | str, ...]) -> str:
+    path = ""
+    for part in location:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path or "(top level)"
+
+
+def load_yaml_model(path: Path, model: type[Model], *, required: bool = True) -> Model:
+    """Read one YAML file into its model, turning every failure into a ConfigError that says where and what."""
+    if not path.exists():
+        if required:
+            raise ConfigError(f"{path}: file not found")
+        return model()
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from error
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or str(error)
+        raise ConfigError(f"{path}:{where}: not valid YAML: {problem}") from error
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: (top level): got {_describe(data)}; expected a mapping of keys to values")
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        lines = []
+        for problem in error.errors():
+            key = _key_path(problem["loc"])
+            if problem["type"] == "extra_forbidden":
+                lines.append(f"{path}: {key}: unknown key (a typo, or a secret that belongs in the environment)")
+            elif problem["type"] == "missing":
+                lines.append(f"{path}: {key}: missing; expected a value")
+            else:
+                expected = problem["msg"].removeprefix("Value error, ")
+                lines.append(f"{path}: {key}: got {_describe(problem['input'])}; expected {expected}")
+        raise ConfigError("\n".join(lines)) from error
+
+
+@dataclass(frozen=True)
+class Secrets:
+    slack_bot_token: str | None
+    smtp_password: str | None
+
+
+@dataclass(frozen=True)
+class Settings:
+    config_dir: Path
+    sources_file: Path
+    data_dir: Path
+    service: ServiceConfig
+    sources: SourcesConfig
+    schemes: SchemesConfig
+    categories: CategoriesConfig
+    organisations: OrganisationsConfig
+    timers: TimersConfig
+    responder: ResponderConfig
+    notifications: NotificationsConfig
+    briefing: BriefingConfig
+    secrets: Secrets = field(repr=False)
+    database_url_override: str | None = None
+
+    @cached_property
+    def database_url(self) -> str:
+        if self.database_url_override:
+            return self.database_url_override
+        path = Path(self.service.database.sqlite_path)
+        if not path.is_absolute():
+            path = self.data_dir / path
+        return f"sqlite:///{path}"
+
+    @cached_property
+    def timezone(self) -> ZoneInfo:
+        return ZoneInfo(self.service.timezone)
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    """Load and validate every config file; raise ConfigError listing all problems found in the first bad file."""
+    env = os.environ if environ is None else environ
+    config_dir = Path(env.get("YUQING_CONFIG") or PROJECT_ROOT / "config")
+    if not config_dir.is_dir():
+        raise ConfigError(f"{config_dir}: config folder not found (YUQING_CONFIG)")
+    sources_file = Path(env.get("YUQING_SOURCES") or config_dir / "sources.yaml")
+    data_dir = Path(env.get("YUQING_DATA") or PROJECT_ROOT / "data")
+
+    notifications = load_yaml_model(config_dir / "notifications.yaml", NotificationsConfig)
+    slack_overrides = {
+        key: env[var]
+        for key, var in (("base_url", "YUQING_SLACK_BASE_URL"), ("default_channel", "YUQING_SLACK_DEFAULT_CHANNEL"))
+        if env.get(var)
+    }
+    if slack_overrides:
+        notifications = notifications.model_copy(
+            update={"slack": notifications.slack.model_copy(update=slack_overrides)}
+        )
+
+    return Settings(
+        config_dir=config_dir,
+        sources_file=sources_file,
+        data_dir=data_dir,
+        service=load_yaml_model(config_dir / "service.yaml", ServiceConfig),
+        sources=load_yaml_model(sources_file, SourcesConfig),
+        schemes=load_yaml_model(config_dir / "schemes.yaml", SchemesConfig),
+        categories=load_yaml_model(config_dir / "categories.yaml", CategoriesConfig),
+        organisations=load_yaml_model(config_dir / "organisations.yaml", OrganisationsConfig),
+        timers=load_yaml_model(config_dir / "timers.yaml", TimersConfig),
+        responder=load_yaml_model(config_dir / "responder.yaml", ResponderConfig),
+        notifications=notifications,
+        briefing=load_yaml_model(config_dir / "briefing.yaml", BriefingConfig),
+        secrets=Secrets(
+            slack_bot_token=env.get("SLACK_BOT_TOKEN") or None,
+            smtp_password=env.get("SMTP_PASSWORD") or None,
+        ),
+        database_url_override=env.get("YUQING_DATABASE_URL") or None,
+    )

@@ -1,0 +1,1 @@
+"""Storage: the tables every stage reads and writes, and the migrations that build them."""

@@ -1,0 +1,118 @@
+"""Pages per second through the full crawler (decode, extract, normalise, dedupe, batched storage) next to
+plain Scrapy fetching the same pages with no pipeline, against the local fixture site, in one run.
+
+    .venv/bin/python benchmarks/crawl_throughput.py [--articles 2000]
+
+Each side runs in its own process (Twisted's reactor starts once per process) with the same Scrapy settings:
+no throttling, 16 requests at a time to the one local host. Times are the whole process, start-up included.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests" / "crawler"))
+
+from fixture_site import Site, serve  # noqa: E402
+
+SETTINGS = {
+    "AUTOTHROTTLE_ENABLED": False,
+    "CONCURRENT_REQUESTS": 16,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+    "LOG_LEVEL": "ERROR",
+}
+PER_PAGE = 50
+
+PLAIN = """
+import json, sys
+import scrapy
+from scrapy.crawler import CrawlerProcess
+
+class Plain(scrapy.Spider):
+    name = "plain"
+    start_urls = [sys.argv[1]]
+
+    def parse(self, response):
+        for href in response.css("ul.list a::attr(href)").getall():
+            yield response.follow(href, callback=self.article)
+        following = response.css("a.next::attr(href)").get()
+        if following:
+            yield response.follow(following)
+
+    def article(self, response):
+        pass
+
+process = CrawlerProcess({**json.loads(sys.argv[2]), "ROBOTSTXT_OBEY": False, "TELNETCONSOLE_ENABLED": False})
+process.crawl(Plain)
+process.start()
+"""
+
+
+def timed(command: list[str], env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600, check=False)
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"{command[:3]} failed:\n{done.stdout}\n{done.stderr}")
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=2000)
+    args = parser.parse_args()
+    lists = -(-args.articles // PER_PAGE)
+    site = Site(gov_pages=lists, per_page=PER_PAGE)
+    with serve(site), tempfile.TemporaryDirectory() as folder:
+        url = f"{site.url}/gov/list.html"
+        env = {k: v for k, v in os.environ.items() if not k.startswith("YUQING_")}
+        plain_seconds = timed([sys.executable, "-c", PLAIN, url, json.dumps(SETTINGS)], env)
+        plain_pages = sum(site.hits.values()) - site.hits["/robots.txt"]
+        site.hits.clear()
+
+        sources = Path(folder) / "sources.yaml"
+        sources.write_text(
+            json.dumps(
+                {
+                    "sources": [
+                        {
+                            "name": "bench",
+                            "type": "html",
+                            "urls": [url],
+                            "interval": "1m",
+                            "media": "gov",
+                            "max_pages": lists,
+                            "list": {"links": "ul.list a", "next": "a.next::attr(href)"},
+                            "detail": {"text": "div.content"},
+                        }
+                    ]
+                }
+            ),
+            encoding="utf-8",
+        )
+        env.update(
+            YUQING_DATABASE_URL=f"sqlite:///{folder}/bench.db",
+            YUQING_DATA=folder,
+            YUQING_SCRAPY_SETTINGS=json.dumps(SETTINGS),
+        )
+        yuqing = str(Path(sys.executable).with_name("yuqing"))
+        subprocess.run([yuqing, "db", "upgrade"], env=env, capture_output=True, check=True, timeout=120)
+        full_seconds = timed([yuqing, "crawl", "--sources", str(sources)], env)
+        full_pages = sum(site.hits.values()) - site.hits["/robots.txt"]
+
+    plain_rate, full_rate = plain_pages / plain_seconds, full_pages / full_seconds
+    print(f"plain Scrapy:  {plain_pages} pages in {plain_seconds:.2f} s = {plain_rate:.0f} pages/s")
+    print(f"full pipeline: {full_pages} pages in {full_seconds:.2f} s = {full_rate:.0f} pages/s")
+    print(f"ratio: {full_rate / plain_rate:.2f} (the pipeline costs {1 - full_rate / plain_rate:.0%})")
+
+
+if __name__ == "__main__":
+    main()

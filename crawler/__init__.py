@@ -1,0 +1,1 @@
+"""Crawler: collects posts from the sources of config/sources.yaml with Scrapy (see the README for its state)."""

@@ -1,0 +1,175 @@
+"""What one crawl shares between the spider, the middlewares and the pipeline: the sources, their reports,
+the database look-ups that make the crawl incremental, and the posts it collected."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import datetime
+from http.cookies import CookieError, SimpleCookie
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from scrapy.http import Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from crawler.normalise import canonical_url
+from yuqing.config_models import Source
+from yuqing.storage.models import FetchState, Post
+
+LOOKUP_CHUNK = 500  # URLs per IN (...) query
+
+
+@dataclass
+class CollectedPost:
+    """A post as the spider found it, before normalisation and storage."""
+
+    source: str
+    url: str | None
+    title: str
+    raw_text: str
+    external_id: str | None = None
+    author: str | None = None
+    published_at: datetime | None = None
+    reposts: int | None = None
+    comments: int | None = None
+    likes: int | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class SourceReport:
+    """How one source's run went: pages, items, and every failure with its kind."""
+
+    name: str
+    index_ok: int = 0
+    index_failed: int = 0
+    detail_ok: int = 0
+    detail_failed: int = 0
+    not_modified: int = 0
+    items: int = 0  # entries, links or API items found on its index pages
+    new_items: int = 0  # posts stored by this run
+    errors: list[tuple[str, str]] = field(default_factory=list)
+
+    def page_ok(self, kind: str, *, not_modified: bool = False) -> None:
+        if kind == "detail":
+            self.detail_ok += 1
+        else:
+            self.index_ok += 1
+            self.not_modified += not_modified
+
+    def found(self, items: int, url: str) -> None:
+        self.items += items
+
+    def fail(self, kind: str, message: str, page_kind: str) -> None:
+        self.errors.append((kind, message))
+        if page_kind == "detail":
+            self.detail_failed += 1
+        else:
+            self.index_failed += 1
+
+    def empty_page(self, url: str) -> None:
+        self.errors.append(("empty_parse", f"{url}: no title and no text found"))
+        self.detail_failed += 1
+
+
+@dataclass
+class StoredPost:
+    """A post this run stored, as `--out` writes it."""
+
+    id: int
+    title: str
+    text: str
+    source: str
+    url: str | None
+    published_at: datetime | None
+    media: str
+    author: str | None
+    duplicate_of: int | None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": str(self.id),
+            "title": self.title,
+            "text": self.text,
+            "source": self.source,
+            "url": self.url,
+            "published_at": self.published_at.isoformat() if self.published_at else None,
+            "media": self.media,
+            "author": self.author,
+            "duplicate_of": str(self.duplicate_of) if self.duplicate_of else None,
+        }
+
+
+def resolve_url(url: str, data_dir: Path) -> str:
+    """`file:samples/x.xml` (relative) is read from the data folder; every other URL is left as it is."""
+    parts = urlsplit(url)
+    if parts.scheme != "file" or parts.netloc or parts.path.startswith("/"):
+        return url
+    absolute = (data_dir / parts.path).resolve().as_uri()
+    return absolute + (f"?{parts.query}" if parts.query else "")
+
+
+@dataclass
+class CrawlContext:
+    sources: dict[str, Source]
+    zone: ZoneInfo
+    data_dir: Path
+    factory: sessionmaker[Session]
+    source_ids: dict[str, int]
+    environ: dict[str, str] = field(default_factory=lambda: dict(os.environ))
+    reports: dict[str, SourceReport] = field(default_factory=dict)
+    validators: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+    stored: list[StoredPost] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.reports = {name: SourceReport(name) for name in self.sources}
+
+    def resolve(self, url: str) -> str:
+        return resolve_url(url, self.data_dir)
+
+    def cookies(self, source: Source) -> dict[str, str]:
+        """The source's cookies from the environment variable its `cookies_env` names (never from a file)."""
+        if not source.cookies_env or not self.environ.get(source.cookies_env):
+            return {}
+        jar: SimpleCookie = SimpleCookie()
+        try:
+            jar.load(self.environ[source.cookies_env])
+        except CookieError as error:
+            raise ValueError(f"{source.name}: ${source.cookies_env} is not a cookie string: {error}") from error
+        return {key: morsel.value for key, morsel in jar.items()}
+
+    def unknown(self, urls: list[str]) -> list[str]:
+        """The URLs whose canonical form no stored post has: only these are fetched."""
+        by_canonical = {canonical_url(url): url for url in urls}
+        known: set[str] = set()
+        keys = list(by_canonical)
+        with self.factory() as session:
+            for start in range(0, len(keys), LOOKUP_CHUNK):
+                chunk = keys[start : start + LOOKUP_CHUNK]
+                known.update(session.scalars(select(Post.canonical_url).where(Post.canonical_url.in_(chunk))))
+        return [url for key, url in by_canonical.items() if key not in known]
+
+    def conditional_headers(self, url: str) -> dict[str, str]:
+        """If-None-Match / If-Modified-Since from what the page last answered."""
+        with self.factory() as session:
+            state = session.scalar(select(FetchState).where(FetchState.url == url))
+        headers = {}
+        if state and state.etag:
+            headers["If-None-Match"] = state.etag
+        if state and state.last_modified:
+            headers["If-Modified-Since"] = state.last_modified
+        return headers
+
+    def remember_validators(self, response: Response) -> None:
+        """Kept in memory and written after the run, so a crash never marks unstored pages as seen."""
+        etag = response.headers.get("ETag")
+        modified = response.headers.get("Last-Modified")
+        if etag or modified:
+            self.validators[response.request.url if response.request else response.url] = (
+                etag.decode("latin-1") if etag else None,
+                modified.decode("latin-1") if modified else None,
+            )

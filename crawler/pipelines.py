@@ -1,0 +1,209 @@
+"""Batched storage of collected posts: normalised, deduplicated, linked to the post they copy.
+
+A batch is one transaction. Posts already stored (same canonical URL, or same source and platform id) are
+dropped; an exact copy (same normalised, simplified words) or a near copy (SimHash within a few bits) is
+stored with `duplicate_of_id` pointing at the first post, whose `spread` counts it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+from typing import Self
+
+from scrapy.crawler import Crawler
+from sqlalchemy import select, tuple_, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from crawler.context import CollectedPost, CrawlContext, StoredPost
+from crawler.dedupe import SimHashIndex, simhash
+from crawler.normalise import canonical_url, content_hash, normalise_text
+from yuqing.storage.models import Post, utcnow
+from yuqing.text import simplified
+
+BATCH = 200
+NEAR_DUPLICATE_WINDOW = timedelta(days=30)  # copies surface within days; older posts are not compared
+
+
+class PostWriter:
+    """Stores batches of posts; keeps the recent SimHashes in memory for near-duplicate look-ups."""
+
+    def __init__(self, factory: sessionmaker[Session], source_ids: dict[str, int], media: dict[str, str]) -> None:
+        self.factory, self.source_ids, self.media = factory, source_ids, media
+        self.index = SimHashIndex()
+        self.roots: dict[int, int] = {}  # post id → the first post it copies (itself for an original)
+        since = utcnow() - NEAR_DUPLICATE_WINDOW
+        with factory() as session:
+            rows = session.execute(
+                select(Post.id, Post.simhash, Post.duplicate_of_id).where(
+                    Post.fetched_at >= since, Post.simhash.is_not(None)
+                )
+            )
+            for post_id, value, root in rows:
+                self.index.add(post_id, value)
+                self.roots[post_id] = root or post_id
+
+    def _prepare(self, item: CollectedPost) -> Post | None:
+        text, title = normalise_text(item.raw_text), normalise_text(item.title)
+        if not text and not title:
+            return None
+        plain = simplified(text)
+        return Post(
+            source_id=self.source_ids[item.source],
+            external_id=item.external_id[:200] if item.external_id else None,
+            url=item.url,
+            canonical_url=canonical_url(item.url) if item.url else None,
+            media=self.media[item.source],
+            author=item.author[:200] if item.author else None,
+            title=title,
+            raw_text=item.raw_text,
+            text=text,
+            text_simplified=plain,
+            meta=item.meta,
+            reposts=item.reposts,
+            comments=item.comments,
+            likes=item.likes,
+            published_at=item.published_at,
+            fetched_at=utcnow(),
+            content_hash=content_hash(simplified(title), plain),
+            simhash=simhash(f"{simplified(title)}\n{plain}"),
+            spread=1,
+        )
+
+    def _unseen(self, session: Session, posts: list[Post]) -> list[Post]:
+        """Drops posts already stored, and repeats within the batch."""
+        urls = [p.canonical_url for p in posts if p.canonical_url]
+        ids = [(p.source_id, p.external_id) for p in posts if p.external_id]
+        known_urls: set[str | None] = set()
+        if urls:
+            known_urls.update(session.scalars(select(Post.canonical_url).where(Post.canonical_url.in_(urls))))
+        known_ids: set[tuple[int | None, str | None]] = set()
+        if ids:
+            pairs = select(Post.source_id, Post.external_id).where(tuple_(Post.source_id, Post.external_id).in_(ids))
+            known_ids.update(session.execute(pairs).tuples())
+        fresh = []
+        for post in posts:
+            key = (post.source_id, post.external_id)
+            if (post.canonical_url and post.canonical_url in known_urls) or (post.external_id and key in known_ids):
+                continue
+            if post.canonical_url:
+                known_urls.add(post.canonical_url)
+            if post.external_id:
+                known_ids.add(key)
+            fresh.append(post)
+        return fresh
+
+    def _link(self, session: Session, posts: list[Post]) -> list[tuple[int, int, int]]:
+        """Insert `posts`, each linked to the first post it copies; returns (id, simhash, original) to index
+        once the transaction has committed (a rolled-back id must never be found later)."""
+        hashes = {p.content_hash for p in posts}
+        exact = {}
+        for post_id, digest, root in session.execute(
+            select(Post.id, Post.content_hash, Post.duplicate_of_id)
+            .where(Post.content_hash.in_(hashes))
+            .order_by(Post.id)
+        ):
+            exact.setdefault(digest, root or post_id)
+        batch_index, batch_roots = SimHashIndex(), {}
+        copies: Counter[int] = Counter()
+        for post in posts:
+            original = exact.get(post.content_hash)
+            if original is None and post.simhash is not None:
+                near = [n for n in (self.index.nearest(post.simhash), batch_index.nearest(post.simhash)) if n]
+                if near:
+                    original = min(self.roots.get(n) or batch_roots[n] for n in near)
+            post.duplicate_of_id = original
+            session.add(post)
+            session.flush()
+            exact.setdefault(post.content_hash, original or post.id)
+            if original:
+                copies[original] += 1
+            if post.simhash is not None:
+                batch_index.add(post.id, post.simhash)
+                batch_roots[post.id] = original or post.id
+        for original, extra in copies.items():
+            session.execute(update(Post).where(Post.id == original).values(spread=Post.spread + extra))
+        return [(post_id, p.simhash, batch_roots[post_id]) for p in posts if (post_id := p.id) in batch_roots]
+
+    def _remember(self, indexed: list[tuple[int, int, int]]) -> None:
+        for post_id, value, root in indexed:
+            self.index.add(post_id, value)
+            self.roots[post_id] = root
+
+    def write(self, items: list[CollectedPost]) -> list[Post]:
+        """Store a batch; posts another process stored meanwhile are skipped one by one on a conflict."""
+        prepared = [post for item in items if (post := self._prepare(item)) is not None]
+        if not prepared:
+            return []
+        try:
+            with self.factory() as session, session.begin():
+                fresh = self._unseen(session, prepared)
+                indexed = self._link(session, fresh) if fresh else []
+            self._remember(indexed)
+            return fresh
+        except IntegrityError:
+            stored = []
+            for item in items:
+                post = self._prepare(item)
+                if post is None:
+                    continue
+                try:
+                    with self.factory() as session, session.begin():
+                        indexed = self._link(session, [post]) if self._unseen(session, [post]) else None
+                except IntegrityError:
+                    continue
+                if indexed is not None:
+                    self._remember(indexed)
+                    stored.append(post)
+            return stored
+
+
+class StoragePipeline:
+    """Buffers items and writes them `BATCH` at a time (and the rest when the spider closes)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.buffer: list[CollectedPost] = []
+        self.context: CrawlContext | None = None
+        self.writer: PostWriter | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    def open_spider(self) -> None:
+        self.context = self.crawler.spider.context  # type: ignore[union-attr]
+        assert self.context is not None
+        media = {name: source.media for name, source in self.context.sources.items()}
+        self.writer = PostWriter(self.context.factory, self.context.source_ids, media)
+
+    def process_item(self, item: CollectedPost) -> CollectedPost:
+        self.buffer.append(item)
+        if len(self.buffer) >= BATCH:
+            self.flush()
+        return item
+
+    def close_spider(self) -> None:
+        self.flush()
+
+    def flush(self) -> None:
+        assert self.context is not None and self.writer is not None
+        batch, self.buffer = self.buffer, []
+        names = {id_: name for name, id_ in self.context.source_ids.items()}
+        for post in self.writer.write(batch):
+            name = names[post.source_id]  # type: ignore[index]
+            self.context.reports[name].new_items += 1
+            self.context.stored.append(
+                StoredPost(
+                    id=post.id,
+                    title=post.title,
+                    text=post.text,
+                    source=name,
+                    url=post.url,
+                    published_at=post.published_at,
+                    media=post.media,
+                    author=post.author,
+                    duplicate_of=post.duplicate_of_id,
+                )
+            )

@@ -1,0 +1,222 @@
+"""The `crawl` command's work: run the chosen sources once, store the posts, judge each source's health.
+
+Twisted's reactor cannot be restarted, so `crawl` runs once per process; the service's job starts it as a
+child process (`python -m crawler`, the same as `yuqing crawl`) with a time limit.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from scrapy.crawler import CrawlerProcess
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from crawler.context import CrawlContext, StoredPost
+from crawler.health import RunOutcome, record_run, source_ids
+from crawler.spiders import SourcesSpider
+from yuqing.config_models import Source
+from yuqing.settings import Settings
+from yuqing.storage.database import make_engine, session_factory, transaction
+from yuqing.storage.models import FetchState, utcnow
+from yuqing.storage.models import Source as SourceRow
+
+USER_AGENT = "YuqingBot/0.1 (+public-opinion monitor of a government press office)"
+JOB_TIMEOUT = timedelta(minutes=15)
+
+SCRAPY_SETTINGS: dict[str, Any] = {
+    "BOT_NAME": "yuqing",
+    "USER_AGENT": USER_AGENT,
+    "ROBOTSTXT_OBEY": False,  # crawler.middlewares.RobotsGuard does it, per source (see its docstring)
+    "CONCURRENT_REQUESTS": 16,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 4,
+    "AUTOTHROTTLE_ENABLED": True,
+    "AUTOTHROTTLE_START_DELAY": 0.25,
+    "AUTOTHROTTLE_MAX_DELAY": 30.0,
+    "AUTOTHROTTLE_TARGET_CONCURRENCY": 2.0,
+    "DOWNLOAD_TIMEOUT": 20,
+    "DOWNLOAD_MAXSIZE": 5 * 1024 * 1024,
+    "DOWNLOAD_WARNSIZE": 2 * 1024 * 1024,
+    "RETRY_ENABLED": True,
+    "RETRY_TIMES": 2,
+    "RETRY_HTTP_CODES": [500, 502, 503, 504, 522, 524, 408, 429],
+    "YUQING_RETRY_BACKOFF": 1.0,
+    "REDIRECT_MAX_TIMES": 5,
+    "COOKIES_ENABLED": True,
+    "TELNETCONSOLE_ENABLED": False,
+    "LOG_LEVEL": "WARNING",
+    "LOG_INSTALL_ROOT_HANDLER": True,
+    "DOWNLOADER_MIDDLEWARES": {
+        "crawler.middlewares.RobotsGuard": 100,
+        "crawler.middlewares.RetryBackoff": 560,
+        "crawler.middlewares.BlockedPageDetector": 580,
+    },
+    "ITEM_PIPELINES": {"crawler.pipelines.StoragePipeline": 300},
+    "DOWNLOAD_HANDLERS": {"file": "crawler.files.QueryFileDownloadHandler"},
+}
+
+
+@dataclass
+class CrawlResult:
+    outcomes: list[RunOutcome] = field(default_factory=list)
+    stored: list[StoredPost] = field(default_factory=list)
+
+    @property
+    def all_failed(self) -> bool:
+        return bool(self.outcomes) and all(outcome.status == "failed" for outcome in self.outcomes)
+
+
+def choose(sources: list[Source], names: list[str] | None) -> list[Source]:
+    """The enabled sources, or the named ones (enabled or not); an unknown name is an error naming the known ones."""
+    if not names:
+        return [source for source in sources if source.enabled]
+    by_name = {source.name: source for source in sources}
+    unknown = [name for name in names if name not in by_name]
+    if unknown:
+        raise ValueError(f"unknown source(s) {', '.join(unknown)}; configured: {', '.join(by_name) or 'none'}")
+    return [by_name[name] for name in dict.fromkeys(names)]
+
+
+def scrapy_settings(distributed: bool, environ: dict[str, str]) -> dict[str, Any]:
+    """The crawler's Scrapy settings; YUQING_SCRAPY_SETTINGS (a JSON object) overrides any of them."""
+    settings = dict(SCRAPY_SETTINGS)
+    if distributed:
+        from crawler.distributed import redis_settings
+
+        settings.update(redis_settings(environ))
+    if raw := environ.get("YUQING_SCRAPY_SETTINGS"):
+        try:
+            overrides = json.loads(raw)
+        except json.JSONDecodeError as error:
+            raise ValueError(f"YUQING_SCRAPY_SETTINGS: not JSON ({error.msg} at column {error.colno})") from error
+        if not isinstance(overrides, dict):
+            raise ValueError("YUQING_SCRAPY_SETTINGS: expected a JSON object of Scrapy settings")
+        settings.update(overrides)
+    return settings
+
+
+def _save_validators(context: CrawlContext) -> None:
+    if not context.validators:
+        return
+    rows = [
+        {"url": url, "etag": etag, "last_modified": modified, "checked_at": utcnow()}
+        for url, (etag, modified) in context.validators.items()
+    ]
+    with transaction(context.factory) as session:
+        insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+        statement = insert(FetchState).values(rows)
+        session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["url"],
+                set_={
+                    "etag": statement.excluded.etag,
+                    "last_modified": statement.excluded.last_modified,
+                    "checked_at": statement.excluded.checked_at,
+                },
+            )
+        )
+
+
+def crawl(settings: Settings, sources: list[Source], *, distributed: bool = False) -> CrawlResult:
+    """Crawl `sources` once (one call per process), store the posts, record each source's run."""
+    environ = dict(os.environ)
+    engine = make_engine(settings.database_url)
+    factory = session_factory(engine)
+    with transaction(factory) as session:
+        ids = source_ids(session, sources)
+    context = CrawlContext(
+        sources={source.name: source for source in sources},
+        zone=settings.timezone,
+        data_dir=settings.data_dir,
+        factory=factory,
+        source_ids=ids,
+        environ=environ,
+    )
+    for source in sources:
+        context.cookies(source)  # a malformed cookie string stops the run here, with the source named
+    started = utcnow()
+    process = CrawlerProcess(scrapy_settings(distributed, environ))
+    process.crawl(SourcesSpider, context=context)
+    process.start()
+    finished = utcnow()
+    _save_validators(context)
+    result = CrawlResult(stored=context.stored)
+    with transaction(factory) as session:
+        for source in sources:
+            report = context.reports[source.name]
+            outcome = record_run(session, ids[source.name], report, started, finished, settings.notifications.operators)
+            result.outcomes.append(outcome)
+    engine.dispose()
+    return result
+
+
+def summary_line(outcome: RunOutcome) -> str:
+    """One line per source: what came in, and when it is failing, why and for how long."""
+    line = f"{outcome.name}: {outcome.status}, {outcome.items} items, {outcome.new_items} new"
+    if outcome.error_kind:
+        line += f"; {outcome.error_kind}: {outcome.error}"
+    if outcome.status == "failed":
+        last = outcome.last_success_at.isoformat(timespec="seconds") if outcome.last_success_at else "never"
+        line += f"; {outcome.consecutive_failures} failure(s) in a row, last success {last}"
+    if outcome.alerted:
+        line += "; health alert sent to the operators"
+    return line
+
+
+def due_sources(settings: Settings, now: datetime | None = None) -> list[str]:
+    """Enabled sources whose interval has passed since their last run (or that never ran)."""
+    now = now or utcnow()
+    engine = make_engine(settings.database_url)
+    try:
+        with session_factory(engine)() as session:
+            last = dict(session.execute(select(SourceRow.name, SourceRow.last_run_at)).tuples().all())
+    finally:
+        engine.dispose()
+    return [
+        source.name
+        for source in settings.sources.sources
+        if source.enabled and (last.get(source.name) is None or now - last[source.name] >= source.interval)
+    ]
+
+
+def crawl_job(settings: Settings) -> Callable[[], str]:
+    """The service's `crawl` job: the due sources, crawled in a child process with a time limit."""
+
+    def run() -> str:
+        names = due_sources(settings)
+        if not names:
+            return "no source due"
+        env = {
+            **os.environ,
+            "YUQING_CONFIG": str(settings.config_dir),
+            "YUQING_SOURCES": str(settings.sources_file),
+            "YUQING_DATA": str(settings.data_dir),
+            "YUQING_DATABASE_URL": settings.database_url,
+        }
+        command = [sys.executable, "-m", "crawler", *(arg for name in names for arg in ("--source", name))]
+        done = subprocess.run(
+            command, env=env, capture_output=True, text=True, timeout=JOB_TIMEOUT.total_seconds(), check=False
+        )
+        lines = [line for line in done.stdout.splitlines() if line.strip()]
+        if done.returncode == 1 and lines:  # every source failed: recorded and alerted per source, not a crash
+            return "every due source failed: " + "; ".join(lines)
+        if done.returncode != 0:
+            reason = (done.stderr.strip().splitlines() or ["no output"])[-1]
+            raise RuntimeError(f"crawl exited {done.returncode}: {'; '.join(lines) or reason}")
+        return "; ".join(lines)
+
+    return run
+
+
+def write_jsonl(path: Path, posts: list[StoredPost]) -> None:
+    with path.open("w", encoding="utf-8") as stream:
+        for post in posts:
+            stream.write(json.dumps(post.as_json(), ensure_ascii=False) + "\n")

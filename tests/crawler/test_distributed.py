@@ -1,0 +1,46 @@
+"""Two crawler processes against the local Redis share one frontier and one seen-set."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+import redis
+import yaml
+from conftest import FAST, gov_html
+
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+@pytest.fixture
+def prefix():
+    """A key prefix of this test's own; only its keys are deleted afterwards."""
+    client = redis.Redis.from_url(REDIS_URL, socket_timeout=5, socket_connect_timeout=5)
+    try:
+        client.ping()
+    except redis.RedisError as error:
+        pytest.fail(f"the tests need Redis at {REDIS_URL} (.ci/run starts it): {error}")
+    name = f"yuqing-test:{uuid.uuid4().hex}"
+    yield name
+    keys = list(client.scan_iter(f"{name}:*", count=100))
+    if keys:
+        client.delete(*keys)
+    client.close()
+
+
+def test_two_processes_fetch_each_article_once_between_them(cli, engine, site, prefix, tmp_path) -> None:
+    site.gov_pages, site.per_page, site.detail_delay = 1, 24, 0.1
+    path = tmp_path / "sources.yaml"
+    path.write_text(yaml.safe_dump({"sources": [gov_html(f"{site.url}/gov/list.html")]}), encoding="utf-8")
+    settings = {**FAST, "CONCURRENT_REQUESTS_PER_DOMAIN": 2, "YUQING_IDLE_GRACE": 2}
+    cli.env.update(YUQING_REDIS_PREFIX=prefix, YUQING_SCRAPY_SETTINGS=json.dumps(settings))
+    outs = [tmp_path / "a.jsonl", tmp_path / "b.jsonl"]
+    processes = [cli.start("crawl", "--sources", str(path), "--distributed", "--out", str(out)) for out in outs]
+    for process in processes:
+        output, _ = process.communicate(timeout=120)
+        assert process.returncode == 0, output
+    urls = [[json.loads(line)["url"] for line in out.read_text().splitlines()] for out in outs]
+    assert all(site.hits[f"/gov/art/{n}.html"] == 1 for n in range(1, 25))  # one seen-set
+    assert sorted(urls[0] + urls[1]) == sorted(f"{site.url}/gov/art/{n}.html" for n in range(1, 25))
+    assert urls[0] and urls[1]  # one frontier: both processes took articles from it

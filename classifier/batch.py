@@ -1,0 +1,44 @@
+"""Classify many posts: in batches (jieba and the models are cheaper per post in bulk), on several processes
+when asked, always returning results in input order."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from classifier.labeller import Classifier
+from yuqing.records import PostIn
+from yuqing.settings import Settings, load_settings
+
+BATCH = 1000
+_worker: Classifier | None = None
+
+
+def _start_worker(environ: dict[str, str], path: str) -> None:
+    global _worker
+    _worker = Classifier.load(load_settings(environ), Path(path))
+
+
+def _label_in_worker(posts: list[PostIn]) -> list[dict[str, Any]]:
+    assert _worker is not None, "worker not started"
+    return [r.output for r in _worker.label(posts, explain=False)]
+
+
+def classify_all(
+    posts: Sequence[PostIn], settings: Settings, path: Path, workers: int = 1, environ: dict[str, str] | None = None
+) -> Iterator[dict[str, Any]]:
+    batches = [list(posts[i : i + BATCH]) for i in range(0, len(posts), BATCH)]
+    if workers <= 1 or len(batches) <= 1:
+        classifier = Classifier.load(settings, path)
+        for batch in batches:
+            yield from (r.output for r in classifier.label(batch, explain=False))
+        return
+    import os
+
+    with ProcessPoolExecutor(
+        max_workers=workers, initializer=_start_worker, initargs=(dict(environ or os.environ), str(path))
+    ) as pool:
+        for outputs in pool.map(_label_in_worker, batches):
+            yield from outputs

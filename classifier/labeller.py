@@ -1,0 +1,92 @@
+"""Label posts: DOMAIN.md §1-§4 and §6 for each post, from the trained models, the rules and the schemes.
+
+The models decide category, handling and domains; rules decide what rules can decide better: severity from the
+figures and wording (thresholds in config), priority from category and severity, regions from the division
+table. Monitoring schemes then set a category or raise a priority, and the explanation says which did.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from classifier.corpus import analysis_text
+from classifier.figures import read_figures, severity_of
+from classifier.model import Models, frame
+from classifier.regions import RegionMatcher
+from classifier.schemes import apply_schemes, compile_schemes, decide
+from classifier.tokens import tokens
+from yuqing.priority import priority_of
+from yuqing.records import PostIn
+from yuqing.settings import PROJECT_ROOT, Settings
+from yuqing.text import simplified
+
+
+def model_path() -> Path:
+    """Where the trained model lives: YUQING_MODEL, else data/model/classifier.joblib of the project."""
+    return Path(os.environ.get("YUQING_MODEL") or PROJECT_ROOT / "data" / "model" / "classifier.joblib")
+
+
+@dataclass(frozen=True)
+class Labelled:
+    output: dict[str, Any]  # exactly DOMAIN.md §7's classify line
+    explanation: dict[str, Any]
+    model_version: str
+
+
+class Classifier:
+    def __init__(self, models: Models, settings: Settings) -> None:
+        self.models = models
+        self.settings = settings
+        self.version = models.meta["version"]
+        self.regions = RegionMatcher.default()
+        self.schemes = compile_schemes(settings.schemes)
+
+    @classmethod
+    def load(cls, settings: Settings, path: Path | None = None) -> Classifier:
+        return cls(Models.load(path or model_path()), settings)
+
+    def label(self, posts: Sequence[PostIn], explain: bool = True) -> list[Labelled]:
+        """Label a batch; `explain=False` skips the strongest-feature search, which only stored labels show."""
+        if not posts:
+            return []
+        texts = [analysis_text(p.title, p.text) for p in posts]
+        matrix = self.models.features.transform(frame(texts, [tokens(t) for t in texts]))
+        category_probabilities = self.models.category.predict_proba(matrix)
+        classes = list(self.models.category.classes_)
+        handling = self.models.handling.predict(matrix)
+        domains = self.models.domains_for(matrix)
+        critical = self.settings.categories.critical_severities
+        results = []
+        for row, post in enumerate(posts):
+            text = texts[row]
+            best = int(category_probabilities[row].argmax())
+            model_category, confidence = str(classes[best]), float(category_probabilities[row][best])
+            hits = apply_schemes(self.schemes, simplified(post.title), simplified(post.text))
+            category, _ = decide(model_category, "low", hits)
+            figures = read_figures(text)
+            severity = severity_of(figures, text, self.settings.categories) if category == "emergency" else None
+            _, priority = decide(category, priority_of(category, severity, critical), hits)
+            concern = category != "other"
+            output = {
+                "id": post.id,
+                "category": category,
+                "priority": priority,
+                "severity": severity,
+                "handling": str(handling[row]) if concern else None,
+                "domains": [str(d) for d, _ in domains[row]] if concern else [],
+                "regions": self.regions.find(text),
+                "confidence": round(confidence, 4),
+                "casualties": {"deaths": figures.deaths, "injuries": figures.injuries},
+            }
+            explanation = {
+                "model_category": model_category,
+                "schemes": [hit.name for hit in hits],
+                "features": self.models.strongest_features(matrix[row], model_category) if explain else [],
+                "figures": {k: v for k, v in vars(figures).items() if v is not None},
+            }
+            results.append(Labelled(output, explanation, self.version))
+        return results

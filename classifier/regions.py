@@ -1,0 +1,226 @@
+"""The places a post names, as 6-digit division codes at the most specific level named.
+
+Names come from the division table (`yuqing.divisions`), which is the cpca package's data of about 2017: later
+renamings (水城区, 邵东市, 那曲市, 云州区, 盘州市 …) are missing, so `_RENAMED` below maps each new name (and
+a few abbreviations: 锡盟, 前郭) to the code the table and the labelled corpus use for that division. Add
+renamings there, and only when sure of the code.
+
+Each division is known by its full name (莲都区, 甘孜藏族自治州) and the short forms people write (莲都, 甘孜州,
+甘孜, 泸定, 大通县). Short forms that are also ordinary words (资源, 和平, 比如) and generic district names (城区,
+东区, 市中区) are *weak*: they count only when a division above them is named too, or when the next characters
+show a place is meant (延长一煤矿, 资源某乡, 比如镇). A name shared by several divisions (朝阳区, 鼓楼区) is
+resolved by the other places in the post, else kept at the level all candidates share when that is below
+national. Matching is one Aho-Corasick pass, leftmost-longest, with `_NOT_PLACES` (大理石, 责成县 …) in the
+automaton so a place name hidden inside an ordinary word is consumed by that word. Wire datelines (新华社北京…电)
+and a name followed by 游客/网友 (台湾游客) say where a reporter or a person is from, not where the story is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache
+
+import ahocorasick
+
+from yuqing import adcodes
+from yuqing.divisions import names
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+# Names the table lacks → its code for that division: renamed or upgraded since about 2017, or abbreviated.
+_RENAMED = {
+    "水城区": "520221",  # 水城县, 2020
+    "邵东市": "430521",  # 邵东县, 2019
+    "那曲市": "542400",  # 那曲地区, 2017
+    "云州区": "140227",  # 大同县, 2018
+    "盘州市": "520222",  # 盘县, 2017
+    "神木市": "610821",  # 神木县, 2017
+    "库车市": "652923",  # 库车县, 2019
+    "漠河市": "232723",  # 漠河县, 2018
+    "滦州市": "130223",  # 滦县, 2018
+    "彬州市": "610427",  # 彬县, 2018
+    "宁乡市": "430124",  # 宁乡县, 2017
+    "隆昌市": "511028",  # 隆昌县, 2017
+    "湟中区": "630122",  # 湟中县, 2019
+    "锡盟": "152500",  # the usual abbreviation of 锡林郭勒盟
+    "前郭县": "220721",  # 前郭尔罗斯蒙古族自治县
+    "前郭": "220721",
+}
+_PEOPLES = (
+    "保安|东乡|撒拉|回|藏|苗|彝|壮|布依|朝鲜|满|侗|瑶|白|土家|哈尼|哈萨克|傣|黎|傈僳|佤|畲|高山|拉祜|水|纳西|景颇|柯尔克孜|"
+    "土|达斡尔|仫佬|羌|布朗|仡佬|锡伯|阿昌|普米|塔吉克|怒|乌孜别克|俄罗斯|鄂温克|德昂|裕固|京|塔塔尔|独龙|鄂伦春|赫哲|"
+    "门巴|珞巴|基诺|蒙古|维吾尔|毛南"
+)
+_ETHNIC = re.compile(rf"^(.{{2,}}?)(?:(?:{_PEOPLES})族?)+自治(州|县|旗)$")
+_SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "地区")
+_SUFFIXES += ("新区", "省", "市", "盟", "县", "区", "旗")
+# Table entries that are not names of one division.
+_NOT_NAMES = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划", "全国"}
+# Full names every other city has (its old town, its suburbs), and 2-character county names that are words.
+_WEAK_FULL = {"城区", "郊区", "矿区", "东区", "西区", "古城区", "老城区", "新城区", "城中区", "城东区", "城西区"}
+_WEAK_FULL |= {"城南区", "城北区", "市中区", "和县", "成县", "古县", "户县", "高县", "沙县"}
+# Short county forms that are ordinary words far more often than they mean that county.
+_COMMON = set(
+    _words(
+        "城关 新华 和平 长安 永安 新城 解放 东方 红旗 友谊 向阳 前进 新兴 江南 江北 河东 河西 城中 城东 城西 "
+        "城北 海港 太平 安宁 吉利 宁安 永和 新市 兴业 平安 大方 东山 西山 南山 清河 青山 通道 温泉 东至 上城 "
+        "下城 合作 华安 和顺 永定 安国 新乐 福山 桥东 桥西 市中 会同 公安 同心 保康 长顺 定安 安定 大通 新化 "
+        "安远 新建 城步 上高 南部 东乡 兴化 泰和 永新 和政 新和 平和 龙华 三门 大安 长乐 富民 安居 乐业 怀来 "
+        "万安 太和 仁和 铁山 东港 金安 清城 万年 三元 东风 中方 丰满 二七 二道 互助 元宝 光泽 共和 凤凰 前锋 "
+        "南岸 友好 双桥 台前 名山 复兴 大名 大观 威信 宏伟 宝塔 富裕 小店 工农 平定 延长 建华 建平 振兴 文峰 "
+        "月湖 桃源 武功 比如 民权 永福 洞口 清新 清水 港口 白云 石门 芙蓉 莲花 资源 赤壁 运河 金台 长子 高台 "
+        "高明 南关 方正 红星 东河 西湖 鼓楼 天河 龙泉 南开 新罗 城厢 南明 秀英 龙湖 金湾 古城 天山 道里 东坡 "
+        "民和 海盐 天全 东海 路桥 牡丹 大城 定结 惠农 平房 白沙 老城 南海 双城 开原 惠民 满城 滨海 天桥 上街 "
+        "政和 沿河 盐湖 林周 周村 江海 康乐"
+    )
+)
+# Ordinary words (and one newspaper) that contain a place name or straddle one: matched, then thrown away.
+_NOT_PLACES = _words(
+    "大理石 责成县 组成县 构成县 完成县 形成县 建成县 促成县 委会同 局会同 并会同 部门会同 香港01 几天水 "
+    "两天水 每天水 今天水 明天水 昨天水 当天水 白天水 天天水 已开封 未开封 没开封 开封后 开封使用 中山装 "
+    "中山大学 落户县 沙县小吃 北京时间 兰州拉面 桂林米粉 柳州螺蛳粉 沙市场 和田玉 扬州炒饭 长沙发 新华社 长白山 天门山 "
+    "南天门 迁安置 际上海 从江西 从江苏 亚龙湾 龙门石窟 橘子洲 一视同仁 南海网 医保定 书包头 大城市 大丰收 "
+    "知道真 明天全 关于洪 规定日 都安然 物资中 涟水河 已会同 即会同"
+)
+# Where a wire service or paper filed from, and which paper it was, is not where the story happened.
+_BYLINE = re.compile(
+    r"(?:新华社|中新社|中新网|人民网|央视网|新华网|中国新闻网|[\u4e00-\u9fff]{2,4}(?:日报|晚报|社|网))?"
+    r"[\u4e00-\u9fff]{2,4}\d{1,2}月\d{1,2}日(?:电|讯)|[\u4e00-\u9fff]{1,6}网讯"
+    r"|【[^】]{0,12}(?:社|报|网|电|讯|台)[^】]{0,6}】|\[[^\]]{0,12}(?:社|报|网|电|讯)\]"
+)
+# What may follow a weak short form to show a place is meant; 一 only when no measure word or adverb follows it.
+_NOT_AFTER_ONE = set("个家些直样起下点定般切天次种位条")
+_MARKERS = ("镇", "乡", "街道", "一", "某", "这边", "那边", "当地", "本地", "警方", "公安局", "交警")
+
+
+@dataclass(frozen=True)
+class _Name:
+    codes: frozenset[str]
+    weak: bool
+    short: bool
+
+
+def _forms(name: str) -> list[str]:
+    """The short forms people write for a division's full name (甘孜藏族自治州 → 甘孜州, 甘孜)."""
+    forms = []
+    ethnic = _ETHNIC.match(name)
+    if ethnic:
+        base, kind = ethnic.groups()
+        forms += [base + kind, base]
+    for suffix in _SUFFIXES:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            forms.append(name[: -len(suffix)])
+            break
+    if name.endswith("自治州") and not ethnic:
+        forms.append(name[:-3])
+    return [f for f in dict.fromkeys(forms) if f != name and f not in _NOT_NAMES and f != "内蒙"]
+
+
+class RegionMatcher:
+    """Finds division codes in simplified-Chinese text; build once (`default`) and reuse."""
+
+    def __init__(self, table: dict[str, str], renamed: dict[str, str] | None = None) -> None:
+        codes: dict[str, set[str]] = defaultdict(set)
+        short: dict[str, bool] = {}
+        entries = [(code, name) for code, name in table.items() if code != adcodes.NATIONAL and name not in _NOT_NAMES]
+        entries += [(code, name) for name, code in (renamed or {}).items()]
+        for code, name in entries:
+            codes[name].add(adcodes.normalise(code))
+            short[name] = False
+            for form in _forms(name):
+                codes[form].add(adcodes.normalise(code))
+                short.setdefault(form, True)
+        self._names = {
+            name: _Name(frozenset(found), name in _WEAK_FULL or (name in _COMMON and _counties(found)), short[name])
+            for name, found in codes.items()
+        }
+        self._automaton = ahocorasick.Automaton()
+        for word in [*self._names, *_NOT_PLACES]:
+            self._automaton.add_word(word, word)
+        self._automaton.make_automaton()
+
+    @classmethod
+    @cache
+    def default(cls) -> RegionMatcher:
+        return cls(names(), _RENAMED)
+
+    def vocabulary(self) -> list[str]:
+        return sorted(self._names)
+
+    def _mentions(self, text: str) -> list[tuple[int, str]]:
+        """Leftmost-longest, non-overlapping (end, name) of places, without ordinary words and demonyms."""
+        found = sorted(
+            ((end - len(word) + 1, end + 1, word) for end, word in self._automaton.iter(text)),
+            key=lambda m: (m[0], -m[1]),
+        )
+        mentions, reach = [], 0
+        for start, end, word in found:
+            if start < reach:
+                continue
+            reach = end
+            if word in self._names and not _demonym(text, end):
+                mentions.append((end, word))
+        return mentions
+
+    def find(self, text: str) -> list[str]:
+        """Codes in order of first mention, de-duplicated, only the most specific of nested ones."""
+        mentions = self._mentions(_BYLINE.sub(lambda m: " " * len(m.group()), text))
+        evidence: dict[str, set[str]] = defaultdict(set)  # name → the divisions it certainly lies in
+        for _, word in mentions:
+            entry = self._names[word]
+            if not entry.weak:
+                evidence[word].update(adcodes.ancestors(adcodes.lowest_common_ancestor(sorted(entry.codes))))
+        codes = []
+        for end, word in mentions:
+            entry = self._names[word]
+            context = set().union(*(v for k, v in evidence.items() if k != word)) - {adcodes.NATIONAL}
+            code = _resolve(entry.codes, context)
+            if code is None:
+                continue
+            if entry.weak and not (adcodes.parent(code) in context or _marked(text, end, entry)):
+                continue
+            codes.append(code)
+        unique = list(dict.fromkeys(codes))
+        return [c for c in unique if not any(adcodes.is_below(other, c) for other in unique)]
+
+
+def _resolve(candidates: frozenset[str], context: set[str]) -> str | None:
+    """One code for a name: the candidate the other places point to, else what all candidates share."""
+    if len(candidates) == 1:
+        return next(iter(candidates))
+    shared = adcodes.lowest_common_ancestor(sorted(candidates))
+    above = set(adcodes.ancestors(shared))
+    support = {
+        c: max((adcodes.depth(a) for a in (set(adcodes.ancestors(c)[1:]) - above) & context), default=0)
+        for c in candidates
+    }
+    best = max(support.values())
+    fitting = [c for c in candidates if support[c] == best]
+    if best and len(fitting) == 1:  # the most specific place named above it decides (阳泉 beats 山西 for 城区)
+        return fitting[0]
+    depths = sorted(adcodes.depth(c) for c in candidates)
+    if depths[0] < depths[1]:  # 中山, 海南: a city or province is meant before any county of that short name
+        return min(candidates, key=adcodes.depth)
+    return None if shared == adcodes.NATIONAL else shared
+
+
+def _counties(codes: set[str]) -> bool:
+    """A common word weakens a form only when no city or province is called by it (白银, 朝阳市 stay strong)."""
+    return all(adcodes.level(code) == "county" for code in codes)
+
+
+def _marked(text: str, end: int, entry: _Name) -> bool:
+    """延长一煤矿, 资源某乡: what follows shows a place is meant (but not 古城一家, 和平一直)."""
+    if not entry.short or not text.startswith(_MARKERS, end):
+        return False
+    return not (text.startswith("一", end) and text[end + 1 : end + 2] in _NOT_AFTER_ONE)
+
+
+def _demonym(text: str, end: int) -> bool:
+    """台湾游客, 北京网友: where a person is from, not where the story is."""
+    return text.startswith(("游客", "旅客", "同胞", "妈妈", "老乡", "网友"), end)

@@ -1,0 +1,135 @@
+"""The classifier end to end: the command's interface, training, the model file's guard, the service job."""
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from classifier.corpus import Example, read_corpus, split_of
+from classifier.labeller import Classifier
+from classifier.model import ModelError, Models
+from classifier.service import label_new_posts
+from classifier.training import CORPUS, fit
+from yuqing.records import PostIn
+from yuqing.settings import load_settings
+from yuqing.storage.database import session_factory, transaction
+from yuqing.storage.models import Label, Post
+
+FIELDS = ["id", "category", "priority", "severity", "handling", "domains", "regions", "confidence", "casualties"]
+
+
+def test_classify_writes_one_line_per_input_in_order_with_exactly_the_interface_fields(cli, trained_model) -> None:
+    cli.env["YUQING_MODEL"] = str(trained_model)
+    posts = [
+        {
+            "id": "a",
+            "title": "贵州毕节一煤矿发生透水事故",
+            "text": "11月18日凌晨，贵州省毕节市纳雍县一煤矿发生透水事故，"
+            "井下12人被困。截至目前已确认12人死亡，救援工作正在进行。",
+            "source": "news",
+        },
+        {"id": 2, "text": "昨晚主队第三节一波14比0的爆发直接打崩对手，那个三分绝杀我在现场喊到失声！#CBA#"},
+        {
+            "id": "c",
+            "text": "紧急扩散！南昌某农商银行资金链断裂，下周一起停止兑付，存款超过五万的赶紧去取！消息来自内部员工！",
+        },
+    ]
+    result = cli("classify", input="\n".join(json.dumps(p, ensure_ascii=False) for p in posts) + "\n")
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["id"] for line in lines] == ["a", 2, "c"]
+    assert all(list(line) == FIELDS for line in lines)
+    mine, match, rumour = lines
+    assert (mine["category"], mine["severity"], mine["priority"]) == ("emergency", "II", "critical")
+    assert mine["regions"] == ["520525"] and mine["casualties"] == {"deaths": 12, "injuries": None}
+    assert mine["domains"][0] == "emergency_management"
+    assert (match["category"], match["priority"], match["handling"], match["domains"]) == ("other", "low", None, [])
+    assert rumour["category"] == "rumor" and rumour["handling"] == "false_info"
+    assert 0 < mine["confidence"] <= 1
+
+
+def test_classify_reports_bad_lines_and_still_labels_the_rest(cli, trained_model) -> None:
+    cli.env["YUQING_MODEL"] = str(trained_model)
+    result = cli("classify", input='{"id": "x", "text": "丽水市莲都区停水三天"}\n{"id": "y"}\nnot json\n')
+    assert result.returncode == 2
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["x"]
+    assert result.stderr.splitlines()[0].startswith("stdin:2: text: missing")
+    assert result.stderr.splitlines()[1].startswith("stdin:3: not valid JSON")
+
+
+def test_classify_without_a_model_says_how_to_build_one(cli, tmp_path) -> None:
+    cli.env["YUQING_MODEL"] = str(tmp_path / "none.joblib")
+    result = cli("classify", input='{"id": "x", "text": "丽水"}\n')
+    assert result.returncode == 1
+    assert "run `yuqing train`" in result.stderr
+
+
+def test_a_model_built_with_other_library_versions_is_refused(trained_model, tmp_path) -> None:
+    models = Models.load(trained_model)
+    models.meta = {**models.meta, "versions": {**models.meta["versions"], "scikit-learn": "0.1"}}
+    stale = tmp_path / "stale.joblib"
+    models.save(stale)
+    with pytest.raises(ModelError, match=r"built with scikit-learn 0\.1 \(installed .*\); run `yuqing train`"):
+        Models.load(stale)
+
+
+def small_corpus() -> list[Example]:
+    examples = read_corpus(CORPUS)
+    by_category: dict[str, list[Example]] = {}
+    for example in examples:
+        by_category.setdefault(example.category, []).append(example)
+    return [e for group in by_category.values() for e in group[:40]]
+
+
+def test_training_is_reproducible() -> None:
+    sample = small_corpus()
+    first, second = fit(sample), fit(list(reversed(sample)))
+    assert first.meta["version"] == second.meta["version"]
+    texts = [e.text for e in read_corpus(CORPUS)[:50]]
+    from classifier.model import frame
+    from classifier.tokens import tokens
+
+    data = frame(texts, [tokens(t) for t in texts])
+    assert (
+        first.category.predict_proba(first.features.transform(data))
+        == second.category.predict_proba(second.features.transform(data))
+    ).all()
+
+
+def test_corrections_change_the_model_and_its_version() -> None:
+    sample = small_corpus()
+    fix = replace(sample[0], id="post-1", category="other", handling=None, domains=())
+    assert fit(sample).meta["version"] != fit(sample, [fix]).meta["version"]
+
+
+def test_the_split_is_fixed_by_the_id() -> None:
+    assert [split_of(f"x-{i}") for i in range(5)] == [split_of(f"x-{i}") for i in range(5)]
+    shares = [split_of(e.id) for e in read_corpus(CORPUS)]
+    assert 0.6 < shares.count("train") / len(shares) < 0.8
+
+
+def test_the_service_labels_each_stored_post_once_per_model(engine, trained_model) -> None:
+    settings = load_settings({"YUQING_CONFIG": str(Path("config").resolve())})
+    classifier = Classifier.load(settings, trained_model)
+    factory = session_factory(engine)
+    with transaction(factory) as session:
+        session.add(
+            Post(media="weibo", title="", text="丽水市莲都区一化工厂发生爆炸，已造成3人死亡", content_hash="h1")
+        )
+        session.add(Post(media="weibo", text="今天的奶茶真好喝", content_hash="h2"))
+    assert label_new_posts(factory, classifier).startswith("2 posts labelled")
+    assert label_new_posts(factory, classifier).startswith("0 posts labelled")
+    with factory() as session:
+        labels = session.scalars(select(Label).order_by(Label.post_id)).all()
+    assert [label.model_version for label in labels] == [classifier.version] * 2
+    assert labels[0].category == "emergency" and labels[0].regions == ["331102"] and labels[0].deaths == 3
+    assert labels[0].explanation["features"]
+
+
+def test_labels_come_in_batches_in_order(trained_model) -> None:
+    settings = load_settings({"YUQING_CONFIG": str(Path("config").resolve())})
+    classifier = Classifier.load(settings, trained_model)
+    posts = [PostIn(id=i, text=f"丽水市第{i}条消息：莲都区停水") for i in range(30)]
+    assert [r.output["id"] for r in classifier.label(posts)] == list(range(30))

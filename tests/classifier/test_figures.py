@@ -1,0 +1,339 @@
+"""Figures read from a post and the severity they give (DOMAIN.md §2): every form, the false friends, the rules."""
+
+import pytest
+
+from classifier.figures import Figures, number, read_figures, severity_of
+from yuqing.config_models import CategoriesConfig
+from yuqing.settings import load_settings
+
+CATEGORIES = load_settings().categories
+
+
+def _severity(text: str, categories: CategoriesConfig = CATEGORIES) -> str | None:
+    return severity_of(read_figures(text), text, categories)
+
+
+@pytest.mark.parametrize(
+    ("numeral", "value"),
+    [
+        ("12", 12),
+        ("1,200", 1200),
+        ("1.2亿", 120_000_000),
+        ("3000万", 30_000_000),
+        ("十二", 12),
+        ("二十", 20),
+        ("三十", 30),
+        ("一百零五", 105),
+        ("两千三百", 2300),
+        ("一亿二千万", 120_000_000),
+        ("廿三", 23),
+        ("二〇二四", 2024),
+        ("零", 0),
+        ("数十", 20),
+        ("几百", 200),
+    ],
+)
+def test_arabic_and_chinese_numerals_are_read(numeral: str, value: int) -> None:
+    assert number(numeral) == value
+
+
+def test_a_bare_big_unit_is_no_number() -> None:
+    assert number("万") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "deaths", "missing", "injuries"),
+    [
+        ("事故已造成3人死亡", 3, None, None),
+        ("造成5人死亡、3人失踪", 5, 3, None),
+        ("死亡人数升至十二人", 12, None, None),
+        ("长春一商贸市场火灾死亡人数已由最初通报的18人升至31人", 31, None, None),
+        ("三十余人遇难", 30, None, None),
+        ("遇难者达三十余人", 30, None, None),
+        ("十几人受伤", None, None, 10),
+        ("数十人受伤", None, None, 20),
+        ("多人受伤", None, None, None),
+        ("两人遇难，十七人失联", 2, 17, None),
+        ("事故致2死5伤", 2, None, 5),
+        ("致1死2伤", 1, None, 2),
+        ("隧道施工坍塌 5死7失联", 5, 7, None),
+        ("已找到5名工人遗体，仍有7人失联", 5, 7, None),
+        ("一家五口救出来两个 另外三个没能救回来", 3, None, None),
+        ("3个人没跑出来", 3, None, None),
+        ("新闻说10个人死了 里面又黑又窄", 10, None, None),
+        ("3人被救出后经医院抢救无效死亡", 3, None, None),
+        ("5个人被炸伤，幸好无人死亡", 0, None, 5),
+        ("一死一伤", 1, None, 1),
+        ("因灾死亡6人、失联4人", 6, 4, None),
+        ("另有6人仍处于失联状态", None, 6, None),
+        ("已发现27名遇难者", 27, None, None),
+        ("捞到了一具遗体", 1, None, None),
+        ("一家三口都没能救出来，全部遇难", 3, None, None),
+        ("6名被困矿工全部遇难", 6, None, None),
+        ("其中2人经抢救无效死亡，3人受伤", 2, None, 3),
+        ("3名地方专业扑火队员不幸牺牲", 3, None, None),
+        ("一名3岁男童死亡", 1, None, None),
+        ("武汉一建筑工人热射病离世", 1, None, None),
+        ("住那屋的王大爷没救过来，还有4个邻居受伤", 1, None, 4),
+        ("死了一个人，伤了四个", 1, None, 4),
+        ("四个人全没了，老板跑了", 4, None, None),
+        ("3个工人当场没了，被定为较大事故", 3, None, None),
+        ("一个老人没了，物业还说年检合格", 1, None, None),
+        ("一个游客落水没救上来", 1, None, None),
+        ("又是电瓶车充电起火，三条人命", 3, None, None),
+        ("另有13人仍在医院接受治疗", None, None, 13),
+        ("１２人受伤", None, None, 12),
+        ("廿人受伤", None, None, 20),
+    ],
+)
+def test_casualty_forms_are_read(text: str, deaths: int | None, missing: int | None, injuries: int | None) -> None:
+    figures = read_figures(text)
+    assert (figures.deaths, figures.missing, figures.injuries) == (deaths, missing, injuries)
+
+
+@pytest.mark.parametrize(
+    ("text", "serious", "injuries"),
+    [
+        ("重伤12人", 12, 12),
+        ("12人重伤", 12, 12),
+        ("96人受伤，其中重伤21人", 21, 96),
+        ("造成3人死亡、重伤52人，还有百余人轻伤", 52, 152),
+        ("13人受伤（其中3人重伤）", 3, 13),
+        ("3人轻伤、2人重伤", 2, 5),
+        ("2人危重", 2, 2),
+        ("17人受伤，其中3人伤势较重", None, 17),
+    ],
+)
+def test_only_injuries_stated_as_serious_are_serious(text: str, serious: int | None, injuries: int) -> None:
+    figures = read_figures(text)
+    assert (figures.serious_injuries, figures.injuries) == (serious, injuries)
+
+
+@pytest.mark.parametrize(
+    ("text", "deaths", "injuries"),
+    [
+        ("火灾无人员伤亡", 0, 0),
+        ("事故未造成人员伤亡", 0, 0),
+        ("所幸没有造成人员伤亡", 0, 0),
+        ("8人送医观察，无人员死亡", 0, None),
+        ("目前暂无人员伤亡", 0, 0),
+        ("目前暂无人员伤亡报告", None, None),
+        ("暂未收到人员伤亡报告", None, None),
+        ("暂未接到人员伤亡和房屋倒塌报告", None, None),
+        ("造成2人死亡，其余人员无伤亡", 2, None),
+    ],
+)
+def test_no_casualties_is_zero_but_no_report_is_no_figure(text: str, deaths: int | None, injuries: int | None) -> None:
+    figures = read_figures(text)
+    assert (figures.deaths, figures.injuries) == (deaths, injuries)
+
+
+@pytest.mark.parametrize(
+    ("text", "deaths", "injuries"),
+    [
+        ("湖北宜昌餐館燃氣爆炸 2死17傷", 2, 17),
+        ("造成2人死亡、17人受傷", 2, 17),
+        ("已有三十餘人遇難", 30, None),
+        ("死亡人數升至十二人", 12, None),
+        ("目前暫未收到人員傷亡報告", None, None),
+        ("此次火災無人員傷亡", 0, 0),
+    ],
+)
+def test_traditional_characters_are_read(text: str, deaths: int | None, injuries: int | None) -> None:
+    figures = read_figures(text)
+    assert (figures.deaths, figures.injuries) == (deaths, injuries)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2024年8月21日14时08分，我市发生火灾",
+        "3月17日14时许发生火灾",
+        "木里县“3·17”森林火灾",
+        "犯罪嫌疑人刘某（男，35岁）当场被控制",
+        "孩子才四岁",
+        "3岁男童",
+        "我是5号楼的住户，3单元4楼燃气爆炸",
+        "转移群众300人，救出5人",
+        "7人获救，疏散周边群众1200余人",
+        "调集扑救力量800余人，投入直升机2架",
+        "事发时井下共有作业人员96人",
+        "死亡3天后才被发现",
+        "受伤3个月后仍未赔偿",
+        "#长沙男子持刀伤人# 有人当街拿刀乱砍",
+        "12名作业人员被困",
+        "37名学生送医",
+        "到底有没有人受伤？",
+        "1972年出生，2020去世",
+        "九死一生",
+        "一转身人就没了",
+    ],
+)
+def test_years_dates_times_ages_addresses_and_the_rescued_are_no_casualties(text: str) -> None:
+    figures = read_figures(text)
+    assert (figures.deaths, figures.missing, figures.injuries, figures.serious_injuries) == (None, None, None, None)
+
+
+def test_a_later_figure_replaces_an_earlier_one() -> None:
+    text = "初步统计3人死亡、5人受伤。截至发稿，死亡人数已上升至9人，另有14人受伤"
+    figures = read_figures(text)
+    assert (figures.deaths, figures.injuries) == (9, 14)
+
+
+def test_a_later_stated_zero_replaces_a_refuted_figure() -> None:
+    figures = read_figures("网传“威宁县突降冰雹，已造成三人死亡”。县应急管理局回应：未造成人员伤亡")
+    assert (figures.deaths, figures.injuries) == (0, 0)
+
+
+@pytest.mark.parametrize(
+    ("text", "loss"),
+    [
+        ("直接经济损失1.2亿元", 120_000_000),
+        ("直接经济损失约3000万元", 30_000_000),
+        ("直接经济损失5000余万元", 50_000_000),
+        ("经济损失达三千万元", 30_000_000),
+        ("物业说损失估计两千多万", 20_000_000),
+        ("直接经济损失1.2亿", 120_000_000),
+        ("初步估算直接经济损失800万元，后核定直接经济损失1200万元", 12_000_000),
+        ("为群众避免经济损失3000万元", None),
+        ("直接经济损失正在统计中", None),
+    ],
+)
+def test_direct_loss_is_read_in_yuan(text: str, loss: int | None) -> None:
+    assert read_figures(text).loss_cny == loss
+
+
+@pytest.mark.parametrize(
+    ("text", "magnitude"),
+    [
+        ("泸定县发生6.8级地震", 6.8),
+        ("门源縣發生5.2級地震", 5.2),
+        ("震级为7.1级", 7.1),
+        ("去年那场6.2级地震，今天又发生4.5级地震", 4.5),
+        ("阵风7级大风", None),
+        ("漾濞又震了 刚刚6.0级", 6.0),
+    ],
+)
+def test_the_magnitude_of_an_earthquake_is_read(text: str, magnitude: float | None) -> None:
+    assert read_figures(text).magnitude == magnitude
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("造成2人死亡", "IV"),
+        ("造成3人死亡", "III"),
+        ("造成10人死亡", "II"),
+        ("造成30人死亡", "I"),
+        ("造成5人死亡、6人失踪", "II"),  # deaths plus missing
+        ("5人失联", "III"),  # the missing alone
+        ("截至目前已确认3人死亡，12人被困", "III"),  # the trapped are not the missing
+        ("山体滑坡，无人员伤亡", "IV"),  # a stated zero is a figure
+        ("3人受伤（均无生命危险）", "IV"),  # injured, none stated serious: the least level
+    ],
+)
+def test_deaths_and_missing_set_the_level(text: str, level: str) -> None:
+    assert _severity(text) == level
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("重伤9人", "IV"),
+        ("重伤12人", "III"),
+        ("12人受伤，其中重伤50人", "II"),
+        ("100人重伤", "I"),
+        ("120人受伤，其中5人伤势较重", "IV"),  # not stated as serious
+    ],
+)
+def test_serious_injuries_set_the_level(text: str, level: str) -> None:
+    assert _severity(text) == level
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("直接经济损失约800万元", "IV"),
+        ("直接经济损失约1800万元，无人员伤亡", "III"),
+        ("直接经济损失约6300万元", "II"),
+        ("直接经济损失约3.8亿元", "I"),
+    ],
+)
+def test_direct_loss_sets_the_level(text: str, level: str) -> None:
+    assert _severity(text) == level
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("温宿县发生4.6级地震", "IV"),
+        ("门源县发生5.2级地震", "III"),
+        ("泸定县发生6.8级地震", "II"),
+        ("发生7.0级地震", "I"),
+        ("发生3.1级地震", None),
+    ],
+)
+def test_magnitude_sets_the_level(text: str, level: str | None) -> None:
+    assert _severity(text) == level
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("此次事故为特别重大生产安全事故", "I"),
+        ("一起特别重大火灾事故", "I"),
+        ("经调查认定为重大事故", "II"),
+        ("南丹县“6·7”重大透水事故救援情况通报", "II"),
+        ("调查报告认定为较大生产安全责任事故", "III"),
+        ("升级为重大突发事件", "II"),
+        ("定性为较大事故", "III"),
+        ("属一般事故", "IV"),
+        ("不属于重大事故", None),
+    ],
+)
+def test_explicit_wording_about_the_incident_sets_the_level(text: str, level: str | None) -> None:
+    assert _severity(text) == level
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "贯彻落实党中央重大决策部署",
+        "出台一项特别重大政策",
+        "群众反映的重大问题",
+        "排查重大事故隐患",
+        "修订重大突发事件应急预案",
+        "坚决遏制重大事故发生",
+        "负责人涉嫌重大责任事故罪被刑拘",
+    ],
+)
+def test_severity_words_about_something_else_give_no_level(text: str) -> None:
+    assert _severity(text) is None
+
+
+def test_the_gravest_criterion_wins() -> None:
+    assert _severity("6.8级地震已造成126人遇难、188人受伤") == "I"  # deaths I over magnitude II
+    assert _severity("造成2人死亡，直接经济损失1.2亿元") == "I"  # loss I over deaths IV
+    assert _severity("造成2人死亡，此次事故为重大事故") == "II"  # wording II over deaths IV
+
+
+def test_no_figure_and_no_wording_give_no_level() -> None:
+    assert _severity("暴雨导致城区内涝，车辆被淹") is None
+    assert _severity("目前暂无人员伤亡报告") is None
+
+
+def test_figures_without_text_give_their_level() -> None:
+    assert severity_of(Figures(deaths=1, missing=2), "", CATEGORIES) == "III"
+    assert severity_of(Figures(serious_injuries=50), "", CATEGORIES) == "II"
+    assert severity_of(Figures(), "", CATEGORIES) is None
+
+
+def test_thresholds_and_wording_come_from_config() -> None:
+    settings = CATEGORIES.model_dump()
+    settings["severity"]["III"]["deaths"] = 2
+    settings["severity"]["II"]["magnitude"] = 6.9
+    settings["severity_wording"] = {"重大事故": "I"}
+    stricter = CategoriesConfig.model_validate(settings)
+    assert (_severity("2人死亡", stricter), _severity("2人死亡")) == ("III", "IV")
+    assert (_severity("6.8级地震", stricter), _severity("6.8级地震")) == ("III", "II")
+    assert (_severity("认定为重大事故", stricter), _severity("认定为重大事故")) == ("I", "II")

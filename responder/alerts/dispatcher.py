@@ -1,0 +1,269 @@
+"""Deliver the outbox: claim, re-check, send, mark; retry with backoff; never lose an alert, never send one twice.
+
+A row goes pending → sending (claimed, with a lease) → sent | pending again (retry, exponential backoff) |
+failed (a permanent error, or out of attempts) | logged (no transport configured for its channel: printed to the
+log and kept, `yuqing alerts retry` re-queues it) | cancelled (the milestone was met before the warning went).
+
+The claim is committed before the network call and the result after it, so no database lock is held while
+talking to Slack. A crash between sending and marking leaves the row `sending`; when its lease runs out the next
+dispatcher checks Slack for a message carrying the row's key (chat.postMessage metadata) and marks it sent
+instead of posting again. Email and webhooks cannot be asked, so they are resent: email with the same
+Message-ID, webhooks with the same `X-Yuqing-Delivery` header, so a receiver can drop the copy.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from responder.alerts.render import render
+from responder.alerts.transports import (
+    EmailTransport,
+    LogTransport,
+    Permanent,
+    RetryLater,
+    SlackTransport,
+    SlackWebhookTransport,
+    Transport,
+    WebhookTransport,
+)
+from yuqing.settings import Settings
+from yuqing.storage.database import transaction
+from yuqing.storage.models import Case, Notification, Obligation, utcnow
+
+log = logging.getLogger("yuqing.alerts")
+
+ENDED_CASE_STATES = ("closed", "dismissed", "merged")
+
+
+@dataclass
+class DispatchResult:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    logged: int = 0
+    cancelled: int = 0
+    recovered: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"{self.sent} sent, {self.recovered} found already sent, {self.retried} to retry, "
+            f"{self.failed} failed, {self.logged} logged, {self.cancelled} cancelled"
+        )
+
+
+class Transports:
+    """The configured transports; a channel with none configured is delivered to the log."""
+
+    def __init__(self, settings: Settings, environ: dict[str, str] | None = None) -> None:
+        env = os.environ if environ is None else environ
+        notifications = settings.notifications
+        token = settings.secrets.slack_bot_token
+        self.slack = SlackTransport(notifications.slack, token) if token else None
+        self.email = (
+            EmailTransport(notifications.email, settings.secrets.smtp_password) if notifications.email.host else None
+        )
+        self.webhooks = {
+            w.name: WebhookTransport(w, env.get(w.secret_env) if w.secret_env else None) for w in notifications.webhooks
+        }
+        self.slack_timeout = notifications.slack.timeout_seconds
+        self.env = env
+        self.log = LogTransport()
+
+    def for_row(self, row: Notification) -> Transport | None:
+        if row.channel == "slack":
+            return self.slack
+        if row.channel == "email":
+            return self.email
+        if row.channel == "webhook":
+            if row.recipient not in self.webhooks:
+                raise Permanent(f"no webhook named {row.recipient!r} in notifications.yaml")
+            return self.webhooks[row.recipient]
+        if row.channel == "slack_webhook":
+            url = self.env.get(row.recipient)
+            return SlackWebhookTransport(url, self.slack_timeout) if url else None
+        return self.log
+
+
+def _moot(session: Session, row: Notification) -> str | None:
+    """Why a queued alert should no longer go out, checked just before sending."""
+    case = session.get(Case, row.case_id) if row.case_id else None
+    if case is not None and case.status in ENDED_CASE_STATES and row.kind in ("warning", "breach", "case_upgraded"):
+        return f"case {case.id} is {case.status}"
+    obligation = session.get(Obligation, row.obligation_id) if row.obligation_id else None
+    if obligation is None:
+        return None
+    if obligation.status == "cancelled":
+        return "obligation cancelled"
+    if obligation.status == "met" and (row.kind == "warning" or obligation.met_at <= obligation.due_at):
+        return f"{obligation.kind} met at {obligation.met_at.isoformat()}"
+    return None
+
+
+def _thread(session: Session, row: Notification) -> str | None:
+    """The case's first Slack message in this channel: later alerts about the case reply in its thread."""
+    if row.channel != "slack" or row.case_id is None:
+        return None
+    return session.scalar(
+        select(Notification.external_ref)
+        .where(
+            Notification.case_id == row.case_id,
+            Notification.channel == "slack",
+            Notification.recipient == row.recipient,
+            Notification.state == "sent",
+            Notification.id != row.id,
+        )
+        .order_by(Notification.sent_at, Notification.id)
+        .limit(1)
+    )
+
+
+def _known_channel_id(session: Session, recipient: str) -> str | None:
+    ref = session.scalar(
+        select(Notification.external_ref)
+        .where(Notification.channel == "slack", Notification.recipient == recipient, Notification.state == "sent")
+        .limit(1)
+    )
+    return ref.split("/")[0] if ref else None
+
+
+def requeue(session: Session, ids: list[int] | None, now: datetime) -> list[int]:
+    """Put failed or logged alerts (all, or those of `ids`) back in the queue with fresh attempts."""
+    query = select(Notification).where(Notification.state.in_(("failed", "logged")))
+    if ids:
+        query = query.where(Notification.id.in_(ids))
+    rows = list(session.scalars(query))
+    for row in rows:
+        row.state, row.attempts, row.next_attempt_at = "pending", 0, now
+    return [row.id for row in rows]
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        settings: Settings,
+        factory: sessionmaker[Session],
+        transports: Transports | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.settings = settings
+        self.factory = factory
+        self.transports = transports or Transports(settings)
+        self.clock = clock
+        self.config = settings.notifications.dispatch
+
+    def run(self, only: list[int] | None = None) -> DispatchResult:
+        """One pass: look into expired claims, then claim and deliver what is due (at most `batch` rows)."""
+        result = DispatchResult()
+        for row_id in self._claim(in_doubt=True, only=only):
+            self._deliver(row_id, result, in_doubt=True)
+        for row_id in self._claim(in_doubt=False, only=only):
+            self._deliver(row_id, result, in_doubt=False)
+        return result
+
+    def _claim(self, *, in_doubt: bool, only: list[int] | None) -> list[int]:
+        """Take due rows with a conditional UPDATE each: of two dispatchers, exactly one changes a given row."""
+        now = self.clock()
+        due = and_(
+            Notification.state == ("sending" if in_doubt else "pending"),
+            or_(Notification.next_attempt_at.is_(None), Notification.next_attempt_at <= now),
+        )
+        with transaction(self.factory) as session:
+            query = select(Notification.id).where(due).order_by(Notification.id).limit(self.config.batch)
+            if only is not None:
+                query = query.where(Notification.id.in_(only))
+            candidates = list(session.scalars(query))
+        claimed = []
+        for row_id in candidates:
+            with transaction(self.factory) as session:
+                taken = session.execute(
+                    update(Notification)
+                    .where(Notification.id == row_id, due)
+                    .values(
+                        state="sending",
+                        attempts=Notification.attempts + (0 if in_doubt else 1),
+                        next_attempt_at=now + timedelta(seconds=self.config.lease_seconds),
+                    )
+                    .execution_options(synchronize_session=False)
+                )
+            if taken.rowcount == 1:
+                claimed.append(row_id)
+        return claimed
+
+    def _deliver(self, row_id: int, result: DispatchResult, *, in_doubt: bool) -> None:
+        now = self.clock()
+        with self.factory() as session:
+            row = session.get_one(Notification, row_id)
+            moot = _moot(session, row)
+            thread = _thread(session, row)
+            known_id = _known_channel_id(session, row.recipient) if row.channel == "slack" else None
+            key, recipient, claimed = row.dedupe_key, row.recipient, row.next_attempt_at
+            payload = {**row.payload, "kind": row.kind}
+        if moot:
+            self._finish(row_id, "cancelled", error=moot)
+            result.cancelled += 1
+            return
+        try:
+            transport = self.transports.for_row(row)
+            if transport is None:
+                self.transports.log.send(
+                    f"{row.channel}:{recipient}, not configured",
+                    render(payload, self.settings.timezone, now),
+                    key,
+                    None,
+                )
+                self._finish(row_id, "logged", error=f"no {row.channel} transport configured")
+                result.logged += 1
+                return
+            if in_doubt and isinstance(transport, SlackTransport):
+                channel_id = transport.channel_id(recipient, known_id)
+                lease = timedelta(seconds=self.config.lease_seconds)
+                since = (claimed - lease - timedelta(minutes=5)).timestamp()
+                found = transport.find(channel_id, key, since, thread) if channel_id else None
+                if found:
+                    self._finish(row_id, "sent", ref=found)
+                    result.recovered += 1
+                    return
+            ref = transport.send(recipient, render(payload, self.settings.timezone, now), key, thread)
+        except Permanent as error:
+            self._finish(row_id, "failed", error=str(error))
+            log.error("alert %s to %s:%s failed for good: %s", row_id, row.channel, recipient, error)
+            result.failed += 1
+            result.errors.append(str(error))
+            return
+        except RetryLater as error:
+            self._retry(row_id, error, result)
+            return
+        self._finish(row_id, "sent", ref=ref)
+        result.sent += 1
+
+    def _retry(self, row_id: int, error: RetryLater, result: DispatchResult) -> None:
+        now = self.clock()
+        with transaction(self.factory) as session:
+            row = session.get_one(Notification, row_id)
+            row.last_error = str(error)
+            if row.attempts >= self.config.max_attempts:
+                row.state = "failed"
+                result.failed += 1
+                result.errors.append(str(error))
+                return
+            delay = error.after_seconds or self.config.backoff_seconds * 2 ** (row.attempts - 1)
+            row.state, row.next_attempt_at = "pending", now + timedelta(seconds=delay)
+            result.retried += 1
+
+    def _finish(self, row_id: int, state: str, *, ref: str | None = None, error: str | None = None) -> None:
+        with transaction(self.factory) as session:
+            row = session.get_one(Notification, row_id)
+            row.state = state
+            row.next_attempt_at = None
+            if state == "sent":
+                row.sent_at, row.external_ref, row.last_error = self.clock(), ref, None
+            else:
+                row.last_error = error

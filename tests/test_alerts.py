@@ -1,0 +1,338 @@
+"""Alerts through the outbox to real local servers: Slack Web API, SMTP with STARTTLS, JSON webhooks."""
+
+import base64
+import hashlib
+import hmac
+import json
+import urllib.parse
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from factories import T0, add_complaint, add_critical_explosion, run_together
+from servers import fake_slack, smtp_server, webhook_receiver
+from sqlalchemy import select
+
+from responder.alerts.dispatcher import Dispatcher, Transports, requeue
+from responder.cases import Responder
+from responder.lifecycle import record_response
+from responder.runner import check_clocks, group_and_open
+from yuqing.outbox import enqueue
+from yuqing.settings import load_settings
+from yuqing.storage.database import session_factory, transaction
+from yuqing.storage.models import Case, Notification
+
+HOUR = timedelta(hours=1)
+EMERGENCY = {"category": "emergency", "domains": ("emergency_management",), "regions": ("331102",)}
+
+
+@pytest.fixture
+def slack():
+    with fake_slack() as server:
+        yield server
+
+
+def settings_for(config_dir: Path, **env: str):
+    return load_settings({"YUQING_CONFIG": str(config_dir), **env})
+
+
+def slack_settings(config_dir: Path, slack, **env: str):
+    return settings_for(config_dir, SLACK_BOT_TOKEN="xoxb-test", YUQING_SLACK_BASE_URL=slack.url, **env)
+
+
+def dispatcher(engine, settings, now, environ=None) -> Dispatcher:
+    return Dispatcher(settings, session_factory(engine), Transports(settings, environ or {}), clock=lambda: now)
+
+
+def open_case(engine, settings, *, critical: bool = True, now=T0 + HOUR) -> None:
+    with transaction(session_factory(engine)) as session:
+        if critical:
+            add_critical_explosion(session)
+        else:
+            add_complaint(session)
+    group_and_open(session_factory(engine), Responder(settings), lambda: now)
+
+
+def rows(engine) -> list[Notification]:
+    with session_factory(engine)() as session:
+        return list(session.scalars(select(Notification).order_by(Notification.id)))
+
+
+def test_each_alert_arrives_once_as_block_kit(engine, config_dir, slack) -> None:
+    settings = slack_settings(config_dir, slack)
+    open_case(engine, settings)
+    first = dispatcher(engine, settings, T0 + HOUR).run()
+    again = dispatcher(engine, settings, T0 + 2 * HOUR).run()
+    assert (first.sent, again.sent) == (3, 0)  # two Slack channels, and the log for the unconfigured lead
+    posts = slack.posts()
+    assert sorted(p["channel"] for p in posts) == ["#zhejiang-gov", "#zhejiang-propaganda"]
+    blocks = json.dumps(posts[0]["blocks"], ensure_ascii=False)
+    for expected in (
+        "重大突发事件和自然灾害 · 特急 · II级",
+        "莲都区",
+        "浙江省应急管理部门",
+        "中共浙江省委宣传部",
+        "时限·发布权威信息",
+        "11-18 13:00",
+        "剩余 4 小时 0 分",
+        "发布权威信息，讲清事实真相",
+        "http://127.0.0.1:8000/cases/1",
+        "莲都化工企业爆炸死亡升至12人",
+    ):
+        assert expected in blocks
+    assert posts[0]["metadata"]["event_payload"]["key"].startswith("case/1/opened|slack:")
+    assert {r.state for r in rows(engine)} == {"sent"}
+
+
+def test_later_alerts_about_a_case_reply_in_its_thread(engine, config_dir, slack) -> None:
+    settings = slack_settings(config_dir, slack)
+    open_case(engine, settings, critical=False)
+    dispatcher(engine, settings, T0 + HOUR).run()
+    check_clocks(session_factory(engine), Responder(settings), lambda: T0 + 25 * HOUR)
+    dispatcher(engine, settings, T0 + 25 * HOUR).run()
+    root, warning = [p for p in slack.posts() if p["channel"] == "#liandu-environment"]
+    assert "thread_ts" not in root or root["thread_ts"] is None
+    (root_message, reply) = slack.messages["C0LIANDUENV"]
+    assert warning["thread_ts"] == root_message["ts"] == reply["thread_ts"]
+
+
+def test_a_rate_limit_is_waited_out(engine, config_dir, slack) -> None:
+    settings = slack_settings(config_dir, slack)
+    slack.script["chat.postMessage"] = [(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "1"})]
+    with transaction(session_factory(engine)) as session:
+        enqueue(session, key="k1", kind="test", channel="slack", recipient="#press", payload={"message": "hi"})
+    result = dispatcher(engine, settings, T0).run()
+    assert result.sent == 1
+    assert [c.method for c in slack.calls] == ["chat.postMessage", "chat.postMessage"]
+
+
+def test_a_server_error_is_retried_later_with_backoff(engine, config_dir, slack) -> None:
+    settings = slack_settings(config_dir, slack)
+    slack.script["chat.postMessage"] = [(500, {"ok": False, "error": "fatal_error"}, {})]
+    with transaction(session_factory(engine)) as session:
+        enqueue(session, key="k1", kind="test", channel="slack", recipient="#press", payload={"message": "hi"})
+    assert dispatcher(engine, settings, T0).run().retried == 1
+    (row,) = rows(engine)
+    assert row.state == "pending" and row.next_attempt_at == T0 + timedelta(seconds=30)
+    assert dispatcher(engine, settings, T0 + timedelta(seconds=29)).run().sent == 0
+    assert dispatcher(engine, settings, T0 + timedelta(seconds=30)).run().sent == 1
+
+
+def test_a_permanent_error_fails_at_once_and_says_why(engine, config_dir, slack, cli) -> None:
+    settings = slack_settings(config_dir, slack)
+    slack.script["chat.postMessage"] = [(200, {"ok": False, "error": "channel_not_found"}, {})]
+    with transaction(session_factory(engine)) as session:
+        enqueue(session, key="k1", kind="test", channel="slack", recipient="#gone", payload={"message": "hi"})
+    result = dispatcher(engine, settings, T0).run()
+    assert result.failed == 1 and result.errors == ["Slack chat_postMessage: channel_not_found"]
+    assert dispatcher(engine, settings, T0 + 10 * HOUR).run().sent == 0
+    assert len(slack.posts()) == 1
+    listing = cli("alerts", "list", "--state", "failed")
+    assert "slack:#gone" in listing.stdout and "channel_not_found" in listing.stdout
+
+
+def test_too_many_failures_end_in_failed(engine, config_dir, slack) -> None:
+    path = config_dir / "notifications.yaml"
+    path.write_text(path.read_text().replace("max_attempts: 8", "max_attempts: 2"), encoding="utf-8")
+    settings = slack_settings(config_dir, slack)
+    slack.script["chat.postMessage"] = [(500, {"ok": False}, {})] * 2
+    with transaction(session_factory(engine)) as session:
+        enqueue(session, key="k1", kind="test", channel="slack", recipient="#press", payload={"message": "hi"})
+    dispatcher(engine, settings, T0).run()
+    assert dispatcher(engine, settings, T0 + HOUR).run().failed == 1
+    assert rows(engine)[0].state == "failed"
+
+
+def test_a_crash_between_send_and_mark_does_not_post_twice(engine, config_dir, slack, monkeypatch) -> None:
+    settings = slack_settings(config_dir, slack)
+    with transaction(session_factory(engine)) as session:
+        enqueue(session, key="k1", kind="test", channel="slack", recipient="#press", payload={"message": "hi"})
+    crashing = dispatcher(engine, settings, T0)
+    real_finish = crashing._finish
+
+    def killed(row_id, state, **kwargs):
+        if state == "sent":
+            raise KeyboardInterrupt("killed after Slack answered, before the row was marked")
+        return real_finish(row_id, state, **kwargs)
+
+    monkeypatch.setattr(crashing, "_finish", killed)
+    with pytest.raises(KeyboardInterrupt):
+        crashing.run()
+    assert rows(engine)[0].state == "sending"
+    assert dispatcher(engine, settings, T0 + timedelta(seconds=60)).run().sent == 0  # lease not over yet
+    after = dispatcher(engine, settings, T0 + timedelta(seconds=121)).run()
+    assert (after.recovered, after.sent) == (1, 0)
+    assert len(slack.posts()) == 1
+    (row,) = rows(engine)
+    assert row.state == "sent" and row.external_ref == f"C0PRESSROOM/{slack.messages['C0PRESSROOM'][0]['ts']}"
+
+
+def test_an_in_doubt_alert_that_never_reached_slack_is_sent(engine, config_dir, slack, monkeypatch) -> None:
+    settings = slack_settings(config_dir, slack)
+    with transaction(session_factory(engine)) as session:
+        enqueue(session, key="k1", kind="test", channel="slack", recipient="#press", payload={"message": "hi"})
+    crashing = dispatcher(engine, settings, T0)
+
+    def killed_before_sending(*args, **kwargs):
+        raise KeyboardInterrupt("killed before the call")
+
+    monkeypatch.setattr(crashing.transports.slack, "send", killed_before_sending)
+    with pytest.raises(KeyboardInterrupt):
+        crashing.run()
+    result = dispatcher(engine, settings, T0 + timedelta(seconds=121)).run()
+    assert result.sent == 1 and len(slack.posts()) == 1
+
+
+def test_a_milestone_met_before_sending_cancels_the_warning(engine, config_dir, slack) -> None:
+    settings = slack_settings(config_dir, slack)
+    open_case(engine, settings, critical=False)
+    dispatcher(engine, settings, T0 + HOUR).run()
+    check_clocks(session_factory(engine), Responder(settings), lambda: T0 + 25 * HOUR)
+    with transaction(session_factory(engine)) as session:
+        record_response(session, session.scalars(select(Case)).one(), "wang", T0 + 25 * HOUR, T0 + 25 * HOUR)
+    result = dispatcher(engine, settings, T0 + 25 * HOUR).run()
+    assert result.cancelled == 1 and result.sent == 0
+    assert [r.state for r in rows(engine) if r.kind == "warning"] == ["cancelled"]
+
+
+def test_bodies_without_a_channel_use_the_default_slack_channel(engine, config_dir, slack) -> None:
+    settings = slack_settings(config_dir, slack, YUQING_SLACK_DEFAULT_CHANNEL="#press")
+    open_case(engine, settings)
+    dispatcher(engine, settings, T0 + HOUR).run()
+    assert sorted(p["channel"] for p in slack.posts()) == ["#press", "#zhejiang-gov", "#zhejiang-propaganda"]
+
+
+def test_without_any_transport_alerts_are_logged_and_kept_then_retried(engine, config_dir, slack, caplog) -> None:
+    settings = settings_for(config_dir)
+    open_case(engine, settings)
+    result = dispatcher(engine, settings, T0 + HOUR).run()
+    assert result.logged == 2 and result.sent == 1  # Slack channels without a token; the lead goes to the log
+    assert "浙江省应急管理部门" in caplog.text
+    assert sorted(r.state for r in rows(engine)) == ["logged", "logged", "sent"]
+    with transaction(session_factory(engine)) as session:
+        assert len(requeue(session, None, T0 + 2 * HOUR)) == 2
+    configured = slack_settings(config_dir, slack)
+    assert dispatcher(engine, configured, T0 + 2 * HOUR).run().sent == 2
+    assert sorted(p["channel"] for p in slack.posts()) == ["#zhejiang-gov", "#zhejiang-propaganda"]
+
+
+def test_two_dispatchers_deliver_each_alert_once(engine, config_dir, slack) -> None:
+    settings = slack_settings(config_dir, slack)
+    with transaction(session_factory(engine)) as session:
+        for i in range(30):
+            enqueue(session, key=f"k{i}", kind="test", channel="slack", recipient="#press", payload={"message": str(i)})
+
+    def work() -> None:
+        for _ in range(3):
+            dispatcher(engine, settings, T0).run()
+
+    assert run_together(work) == []
+    texts = [p["text"] for p in slack.posts()]
+    assert len(texts) == 30 == len(set(texts))
+
+
+def test_email_arrives_over_starttls_with_text_and_html(engine, config_dir, tmp_path) -> None:
+    with smtp_server(tmp_path) as (mailbox, ca_file):
+        path = config_dir / "notifications.yaml"
+        text = (
+            path.read_text()
+            .replace("  host: null ", "  host: 127.0.0.1 ")
+            .replace("port: 587", f"port: {mailbox.port}")
+        )
+        text = text.replace("  sender: null", "  sender: yuqing@lishui.gov.cn").replace(
+            "  ca_file: null", f"  ca_file: {ca_file}"
+        )
+        path.write_text(text, encoding="utf-8")
+        settings = settings_for(config_dir)
+        with transaction(session_factory(engine)) as session:
+            enqueue(
+                session,
+                key="mail-1",
+                kind="test",
+                channel="email",
+                recipient="duty@lishui.gov.cn",
+                payload={"title": "测试", "message": "邮件通道"},
+            )
+        assert dispatcher(engine, settings, T0).run().sent == 1
+        (message,) = mailbox.messages
+    assert message["To"] == "duty@lishui.gov.cn" and message["Subject"] == "【测试】测试"
+    assert message.get_body("plain").get_content().startswith("【测试】测试")
+    assert "<h3>" in message.get_body("html").get_content()
+    assert message["Message-ID"] == f"<{hashlib.sha256(b'mail-1|email:duty@lishui.gov.cn').hexdigest()[:32]}@yuqing>"
+
+
+def test_a_signed_generic_webhook_carries_the_alert(engine, config_dir) -> None:
+    with webhook_receiver() as receiver:
+        path = config_dir / "notifications.yaml"
+        path.write_text(
+            path.read_text().replace(
+                "webhooks: []", f"webhooks:\n  - {{name: ops, url: '{receiver.url}', secret_env: OPS_SECRET}}"
+            ),
+            encoding="utf-8",
+        )
+        settings = settings_for(config_dir)
+        with transaction(session_factory(engine)) as session:
+            enqueue(session, key="w1", kind="test", channel="webhook", recipient="ops", payload={"message": "hi"})
+        receiver.statuses = [503]
+        assert dispatcher(engine, settings, T0, {"OPS_SECRET": "s3"}).run().retried == 1
+        assert dispatcher(engine, settings, T0 + HOUR, {"OPS_SECRET": "s3"}).run().sent == 1
+        request = receiver.requests[-1]
+    body = json.loads(request["body"])
+    assert body["key"] == "w1|webhook:ops" and body["alert"]["message"] == "hi"
+    stamp = request["headers"]["X-Yuqing-Timestamp"]
+    expected = hmac.new(b"s3", stamp.encode() + b"." + request["body"], hashlib.sha256).hexdigest()
+    assert request["headers"]["X-Yuqing-Signature"] == f"sha256={expected}"
+    assert request["headers"]["X-Yuqing-Delivery"] == "w1|webhook:ops"
+
+
+def test_a_dingtalk_robot_gets_markdown_and_a_signed_url(engine, config_dir) -> None:
+    with webhook_receiver() as receiver:
+        receiver.reply = {"errcode": 0, "errmsg": "ok"}
+        path = config_dir / "notifications.yaml"
+        path.write_text(
+            path.read_text().replace(
+                "webhooks: []",
+                f"webhooks:\n  - {{name: ding, url: '{receiver.url}?access_token=t', style: dingtalk,"
+                " secret_env: DING}",
+            ),
+            encoding="utf-8",
+        )
+        settings = settings_for(config_dir)
+        with transaction(session_factory(engine)) as session:
+            enqueue(session, key="d1", kind="test", channel="webhook", recipient="ding", payload={"message": "hi"})
+        assert dispatcher(engine, settings, T0, {"DING": "SECxyz"}).run().sent == 1
+        request = receiver.requests[0]
+    body = json.loads(request["body"])
+    assert body["msgtype"] == "markdown" and "hi" in body["markdown"]["text"]
+    query = dict(urllib.parse.parse_qsl(urllib.parse.urlparse(request["path"]).query))
+    digest = hmac.new(b"SECxyz", f"{query['timestamp']}\nSECxyz".encode(), hashlib.sha256).digest()
+    assert query["sign"] == base64.b64encode(digest).decode()
+
+
+def test_alerts_test_command_sends_through_slack(cli, slack) -> None:
+    cli.env.update(SLACK_BOT_TOKEN="xoxb-test", YUQING_SLACK_BASE_URL=slack.url)
+    assert cli("db", "upgrade").returncode == 0
+    result = cli("alerts", "test", "slack:#press")
+    assert result.returncode == 0, result.stderr
+    assert slack.posts()[0]["channel"] == "#press"
+    bad = cli("alerts", "test", "pager:123")
+    assert bad.returncode == 1 and "expected one of" in bad.stderr
+
+
+def test_a_body_can_use_a_slack_incoming_webhook(engine, config_dir) -> None:
+    with webhook_receiver() as receiver:
+        path = config_dir / "organisations.yaml"
+        path.write_text(
+            path.read_text().replace(
+                'channels: {slack: "#liandu-environment"}', "channels: {slack_webhook_env: LIANDU_HOOK}"
+            ),
+            encoding="utf-8",
+        )
+        settings = settings_for(config_dir)
+        open_case(engine, settings, critical=False)
+        result = dispatcher(engine, settings, T0 + HOUR, {"LIANDU_HOOK": receiver.url}).run()
+        (request,) = receiver.requests
+    assert result.sent == 1 and result.logged == 2  # the two coordinators' Slack channels have no token here
+    body = json.loads(request["body"])
+    assert "丽水市生态环境局莲都分局" in json.dumps(body["blocks"], ensure_ascii=False)
+    assert body["text"].startswith("【新案件】")

@@ -1,0 +1,229 @@
+"""Cases: opened from events by the rules of config/responder.yaml, assigned by DOMAIN.md §6, upgraded with them.
+
+One event has at most one case (a unique key), so a hot event with thousands of posts opens one case. An event
+wholly outside the home jurisdiction is recorded with the locality that owns it and opens a case only when
+`cases.open_outside_home` says so. When an open case's event rises to `critical`, the 5 h / 24 h obligations
+start at the time of the post that showed the higher severity, and the 48 h obligation they supersede is
+cancelled.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from responder.assignment import AssignmentRules, assign
+from responder.bodies import Directory, NamedBody
+from responder.events import PRIORITY_RANK, SEVERITY_RANK, critical_since
+from responder.notices import notify
+from responder.obligations import add_obligation, cancel, open_obligations
+from yuqing import adcodes
+from yuqing.records import Assignment, Body, EventIn
+from yuqing.settings import Settings
+from yuqing.storage.models import Case, Event, EventPost, Post
+from yuqing.users import audit
+
+ACTIVE_STATES = ("open", "acknowledged", "released", "press_held", "responded")
+
+
+@dataclass
+class Responder:
+    """What the case rules read: the settings, the body directory and the assignment rules."""
+
+    settings: Settings
+    directory: Directory = field(init=False)
+    rules: AssignmentRules = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.directory = Directory(self.settings)
+        self.rules = AssignmentRules.from_settings(self.settings)
+
+
+def owner_outside_home(event: Event, home: str) -> str | None:
+    """The locality owning an event none of whose places is, contains or lies in the home jurisdiction."""
+    if not event.regions:
+        return None
+    related = any(r == home or adcodes.is_below(r, home) or adcodes.is_below(home, r) for r in event.regions)
+    return None if related else adcodes.lowest_common_ancestor(list(event.regions))
+
+
+def should_open(session: Session, responder: Responder, event: Event) -> bool:
+    rules = responder.settings.responder.cases
+    if event.owner_adcode is not None and not rules.open_outside_home:
+        return False
+    if event.priority == "critical":
+        return True
+    if event.priority != "high":
+        return False
+    if event.post_count + event.reposts + event.comments >= rules.open_high_at_heat:
+        return True
+    carried = exists().where(
+        EventPost.event_id == event.id, EventPost.post_id == Post.id, Post.media.in_(rules.open_high_when_media)
+    )
+    return bool(session.scalar(select(carried)))
+
+
+def _event_record(event: Event) -> EventIn:
+    return EventIn(
+        id=event.id,
+        category=event.category,
+        severity=event.severity,
+        handling=event.handling,
+        domains=list(event.domains),
+        regions=list(event.regions),
+        policy_level=event.policy_level,
+        t0=event.t0,
+    )
+
+
+def _named(assignment: Assignment, directory: Directory, event: Event) -> dict:
+    def names(bodies: list[Body]) -> list[dict]:
+        return [directory.lookup(b).as_dict() for b in bodies]
+
+    return {
+        "title": event.title,
+        "regions": list(event.regions),
+        "level": assignment.level,
+        "lead": directory.lookup(assignment.lead).as_dict(),
+        "responders": names(assignment.responders),
+        "coordinators": names(assignment.coordinators),
+        "principal_leader": assignment.principal_leader,
+        "rules": assignment.rules,
+    }
+
+
+def apply_assignment(case: Case, event: Event, responder: Responder) -> None:
+    assignment = assign(_event_record(event), responder.rules)
+    case.level, case.lead_adcode, case.lead_domain = assignment.level, assignment.lead.adcode, assignment.lead.domain
+    case.assignment = _named(assignment, responder.directory, event)
+    case.region_unknown = not event.regions and event.policy_level is None
+    case.category, case.priority, case.severity, case.handling = (
+        event.category,
+        event.priority,
+        event.severity,
+        event.handling,
+    )
+    handling = responder.settings.categories.handling.get(event.handling) if event.handling else None
+    case.recommended_action = handling.action if handling else None
+
+
+def case_bodies(case: Case, directory: Directory) -> list[NamedBody]:
+    """The lead body and the coordinators: who hears that a case was opened or upgraded."""
+    bodies = [Body(adcode=case.lead_adcode, domain=case.lead_domain)]
+    bodies += [Body(adcode=c["adcode"], domain=c["domain"]) for c in case.assignment.get("coordinators", [])]
+    return [directory.lookup(b) for b in dict.fromkeys(bodies)]
+
+
+def _tell(session: Session, responder: Responder, case: Case, kind: str, key: str, message: str) -> None:
+    notify(
+        session,
+        responder.settings,
+        responder.directory,
+        case,
+        case_bodies(case, responder.directory),
+        kind=kind,
+        key=key,
+        message=message,
+    )
+
+
+def _schedule(session: Session, responder: Responder, case: Case, event: Event) -> None:
+    timers = responder.settings.timers
+    if case.priority == "critical":
+        starts = critical_since(session, event)
+        add_obligation(session, case, "release", starts, timers.critical.release_hours, timers)
+        add_obligation(session, case, "press_conference", starts, timers.critical.press_conference_hours, timers)
+    elif case.priority == "high":
+        add_obligation(session, case, "respond", event.t0, timers.high.respond_hours, timers)
+
+
+def open_case(session: Session, responder: Responder, event: Event, now: datetime) -> Case:
+    case = Case(event_id=event.id, status="open", t0=event.t0, opened_at=now)
+    apply_assignment(case, event, responder)
+    session.add(case)
+    session.flush()
+    _schedule(session, responder, case, event)
+    audit(session, "system", "case.open", "case", case.id, event_id=event.id, rules=case.assignment["rules"])
+    lead = case.assignment["lead"]["name"]
+    _tell(
+        session,
+        responder,
+        case,
+        "case_opened",
+        f"case/{case.id}/opened",
+        f"新案件#{case.id}：{event.title}（{case.priority}），回应主体：{lead}",
+    )
+    return case
+
+
+def upgrade_case(session: Session, responder: Responder, case: Case, event: Event, now: datetime) -> None:
+    before = (case.priority, case.severity, case.lead_adcode, case.lead_domain)
+    became_critical = case.priority != "critical" and event.priority == "critical"
+    apply_assignment(case, event, responder)
+    if became_critical:
+        for obligation in open_obligations(session, case.id, "respond"):
+            cancel(obligation, now)
+        _schedule(session, responder, case, event)
+    audit(
+        session,
+        "system",
+        "case.upgrade",
+        "case",
+        case.id,
+        before=list(before),
+        after=[case.priority, case.severity, case.lead_adcode, case.lead_domain],
+    )
+    _tell(
+        session,
+        responder,
+        case,
+        "case_upgraded",
+        f"case/{case.id}/upgraded/{case.priority}/{case.severity}",
+        f"案件#{case.id}升级为{case.priority}（{case.severity or '-'}级）",
+    )
+
+
+def _graver(event: Event, case: Case) -> bool:
+    return (PRIORITY_RANK[event.priority], SEVERITY_RANK[event.severity]) > (
+        PRIORITY_RANK[case.priority],
+        SEVERITY_RANK[case.severity],
+    )
+
+
+def _follow_t0(session: Session, case: Case, event: Event) -> None:
+    """An earlier publication found later moves the clocks that run from t0 (not those started by an upgrade)."""
+    if event.t0 >= case.t0:
+        return
+    shift = event.t0 - case.t0
+    for obligation in open_obligations(session, case.id):
+        if obligation.starts_at == case.t0:
+            obligation.starts_at += shift
+            obligation.due_at += shift
+            if obligation.next_alert_at is not None:
+                obligation.next_alert_at += shift
+    case.t0 = event.t0
+
+
+def sync_cases(session: Session, responder: Responder, event_ids: set[int], now: datetime) -> dict[str, int]:
+    """Open, upgrade or re-time the cases of the events a grouping run touched."""
+    counts = {"opened": 0, "upgraded": 0}
+    home = responder.rules.home
+    for event_id in sorted(event_ids):
+        event = session.get_one(Event, event_id)
+        event.owner_adcode = owner_outside_home(event, home)
+        case = session.scalar(select(Case).where(Case.event_id == event.id))
+        if case is None:
+            if should_open(session, responder, event):
+                open_case(session, responder, event, now)
+                counts["opened"] += 1
+            continue
+        if case.status not in ACTIVE_STATES:
+            continue
+        _follow_t0(session, case, event)
+        if _graver(event, case):
+            upgrade_case(session, responder, case, event, now)
+            counts["upgraded"] += 1
+    return counts

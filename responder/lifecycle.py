@@ -1,0 +1,177 @@
+"""What people do with a case: acknowledge, record milestones, close, dismiss, reassign, merge.
+
+open → acknowledged → (released → press_held → follow-up releases) or responded → closed; `dismissed` (a false
+positive: its posts get an analyst correction to `other`, used by the next training run) and `merged` end a
+case too. Every change is audited with who and when, in the same transaction. Milestones may be recorded
+after the fact (`at`), because the on-time figures must reflect when the release happened, not when it was typed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from responder.cases import ACTIVE_STATES, Responder, apply_assignment
+from responder.events import most_specific
+from responder.obligations import add_obligation, cancel, meet, open_obligations
+from yuqing.records import Body
+from yuqing.storage.models import Case, Event, EventPost, LabelCorrection, Obligation
+from yuqing.users import audit
+
+
+class CaseError(ValueError):
+    """An action that does not fit the case's state; the message says why."""
+
+
+def _active(case: Case, action: str) -> None:
+    if case.status not in ACTIVE_STATES:
+        raise CaseError(f"case {case.id} is {case.status}; cannot {action}")
+
+
+def _checked_time(case: Case, at: datetime, now: datetime) -> datetime:
+    if at.tzinfo is None:
+        raise CaseError("the time needs a time zone")
+    if at > now:
+        raise CaseError(f"{at.isoformat()} is in the future")
+    if at < case.t0:
+        raise CaseError(f"{at.isoformat()} is before the event began ({case.t0.isoformat()})")
+    return at
+
+
+def _meet_next(session: Session, case: Case, kind: str, at: datetime, missing: str) -> None:
+    pending = open_obligations(session, case.id, kind)
+    if not pending:
+        raise CaseError(f"case {case.id} has {missing}")
+    meet(pending[0], at)
+
+
+def _start_follow_up(session: Session, responder: Responder, case: Case, at: datetime, sequence: int) -> None:
+    """The next 持续发布 obligation, counted from the release or press conference just recorded."""
+    timers = responder.settings.timers
+    add_obligation(session, case, "follow_up", at, timers.critical.follow_up_every_hours, timers, sequence)
+
+
+def acknowledge(session: Session, case: Case, actor: str, at: datetime) -> None:
+    _active(case, "acknowledge")
+    if case.status != "open":
+        raise CaseError(f"case {case.id} is already {case.status}")
+    case.status = "acknowledged"
+    audit(session, actor, "case.ack", "case", case.id, at=at.isoformat())
+
+
+def record_release(session: Session, responder: Responder, case: Case, actor: str, at: datetime, now: datetime) -> str:
+    """An authoritative release: meets the 5 h obligation, or after the press conference the due follow-up."""
+    _active(case, "record a release")
+    at = _checked_time(case, at, now)
+    if case.priority != "critical":
+        raise CaseError(f"case {case.id} is {case.priority}: record its response with `respond`")
+    first = open_obligations(session, case.id, "release")
+    follow_ups = open_obligations(session, case.id, "follow_up")
+    met = "none"
+    if first:
+        meet(first[0], at)
+        met = "release"
+    elif follow_ups:
+        meet(follow_ups[0], at)
+        _start_follow_up(session, responder, case, at, follow_ups[0].sequence + 1)
+        met = f"follow_up {follow_ups[0].sequence}"
+    if case.status in ("open", "acknowledged"):
+        case.status = "released"
+    audit(session, actor, "case.release", "case", case.id, at=at.isoformat(), met=met)
+    return met
+
+
+def record_press_conference(
+    session: Session, responder: Responder, case: Case, actor: str, at: datetime, now: datetime
+) -> None:
+    """The press conference: meets the 24 h obligation and starts the follow-up releases."""
+    _active(case, "record a press conference")
+    at = _checked_time(case, at, now)
+    _meet_next(session, case, "press_conference", at, "no press conference due")
+    _start_follow_up(session, responder, case, at, 1)
+    case.status = "press_held"
+    audit(session, actor, "case.press", "case", case.id, at=at.isoformat())
+
+
+def record_response(session: Session, case: Case, actor: str, at: datetime, now: datetime) -> None:
+    _active(case, "record a response")
+    at = _checked_time(case, at, now)
+    _meet_next(session, case, "respond", at, "no response due (a critical case records `release` and `press`)")
+    case.status = "responded"
+    audit(session, actor, "case.respond", "case", case.id, at=at.isoformat())
+
+
+def _end(session: Session, case: Case, status: str, now: datetime) -> None:
+    for obligation in open_obligations(session, case.id):
+        cancel(obligation, now)
+    case.status, case.closed_at = status, now
+
+
+def close(session: Session, case: Case, actor: str, now: datetime) -> None:
+    _active(case, "close")
+    _end(session, case, "closed", now)
+    audit(session, actor, "case.close", "case", case.id)
+
+
+def dismiss(session: Session, case: Case, actor: str, reason: str, user_id: int | None, now: datetime) -> int:
+    """A false positive: the case ends and each of its posts gets a correction to `other` for the next training."""
+    _active(case, "dismiss")
+    if not reason.strip():
+        raise CaseError("a dismissal needs a reason")
+    _end(session, case, "dismissed", now)
+    case.dismissed_reason = reason
+    post_ids = list(session.scalars(select(EventPost.post_id).where(EventPost.event_id == case.event_id)))
+    for post_id in post_ids:
+        session.add(
+            LabelCorrection(
+                post_id=post_id,
+                user_id=user_id,
+                reason=f"case {case.id} dismissed: {reason}",
+                category="other",
+                priority="low",
+                severity=None,
+                handling=None,
+                domains=[],
+                regions=[],
+                deaths=None,
+                injuries=None,
+            )
+        )
+    audit(session, actor, "case.dismiss", "case", case.id, reason=reason, corrected_posts=len(post_ids))
+    return len(post_ids)
+
+
+def reassign(session: Session, responder: Responder, case: Case, actor: str, body: Body, reason: str) -> None:
+    """Hand the case to another body; later alerts go to it, and the rule trail notes the hand-over."""
+    _active(case, "reassign")
+    if body.domain not in responder.settings.organisations.domains:
+        raise CaseError(f"unknown domain {body.domain!r}")
+    before = {"adcode": case.lead_adcode, "domain": case.lead_domain}
+    case.lead_adcode, case.lead_domain = body.adcode, body.domain
+    case.assignment = {**case.assignment, "lead": responder.directory.lookup(body).as_dict(), "reassigned": True}
+    audit(session, actor, "case.reassign", "case", case.id, before=before, after=body.model_dump(), reason=reason)
+
+
+def merge(session: Session, responder: Responder, case: Case, target: Case, actor: str, now: datetime) -> None:
+    """Fold a case into another about the same happening: its posts join the target's event."""
+    _active(case, "merge")
+    _active(target, "receive a merge")
+    if case.id == target.id:
+        raise CaseError("a case cannot be merged into itself")
+    session.execute(update(EventPost).where(EventPost.event_id == case.event_id).values(event_id=target.event_id))
+    source_event, target_event = session.get_one(Event, case.event_id), session.get_one(Event, target.event_id)
+    target_event.post_count += source_event.post_count
+    target_event.reposts += source_event.reposts
+    target_event.comments += source_event.comments
+    target_event.regions = most_specific([*target_event.regions, *source_event.regions])
+    target_event.domains = list(dict.fromkeys([*target_event.domains, *source_event.domains]))
+    apply_assignment(target, target_event, responder)
+    _end(session, case, "merged", now)
+    case.merged_into_id = target.id
+    audit(session, actor, "case.merge", "case", case.id, into=target.id)
+
+
+def obligations_of(session: Session, case: Case) -> list[Obligation]:
+    return list(session.scalars(select(Obligation).where(Obligation.case_id == case.id).order_by(Obligation.id)))

@@ -85,7 +85,8 @@ def test_healthz_reports_database_and_each_jobs_last_run(service: str, engine) -
     assert body["database"]["backend"] == engine.dialect.name
     jobs = {job["name"]: job for job in body["jobs"]}
     assert jobs["timers"]["every_seconds"] == 60
-    assert all(job["last_run"]["status"] == "ok" for job in jobs.values()), jobs
+    failed = {name: job["last_run"] for name, job in jobs.items() if job["last_run"]["status"] != "ok"}
+    assert not failed
 
 
 def test_healthz_answers_503_when_the_schema_falls_behind(service: str, engine) -> None:

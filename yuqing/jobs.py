@@ -29,7 +29,12 @@ def sqlite_maintenance(engine: Engine) -> str:
     """Keep an always-on SQLite healthy: fold the write-ahead log back and refresh the planner's statistics."""
     with engine.connect() as connection:
         busy, log_frames, checkpointed = connection.execute(text("PRAGMA wal_checkpoint(TRUNCATE)")).one()
-        connection.execute(text("PRAGMA optimize"))
+    with engine.connect() as connection:
+        # ANALYZE writes; taking the write lock first makes it wait out the other jobs (busy timeout) instead of
+        # failing at once with "database is locked" when its read snapshot turns stale under a concurrent writer.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql("PRAGMA optimize")
+        connection.commit()
     return f"checkpointed {checkpointed} of {log_frames} WAL frames" + (" (readers busy)" if busy else "")
 
 

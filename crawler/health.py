@@ -65,7 +65,8 @@ def judge(report: SourceReport, had_items_before: bool) -> tuple[str, str | None
     if not report.errors and report.index_ok == report.detail_ok == 0:
         return "ok", None, None  # distributed: other processes took every page of this source from the frontier
     first = report.errors[0] if report.errors else ("error", "no page answered")
-    if report.index_ok == 0 or (report.detail_failed and report.detail_ok == 0):
+    # Distributed, a process may read only article pages whose list another process read: that is no failure.
+    if (report.index_failed and report.index_ok == 0) or (report.detail_failed and report.detail_ok == 0):
         return "failed", *first
     if report.items == 0 and report.not_modified < report.index_ok and had_items_before:
         return "failed", "empty_parse", "the pages were read but listed no items; they used to (layout changed?)"

@@ -3,6 +3,10 @@
 - `RobotsGuard`: robots.txt is fetched and parsed per host before any request to that host goes out. Scrapy
   2.19's own middleware let requests queued during the robots.txt fetch through at concurrency above one
   (shared/NOTES.md), so every request here awaits the host's parsed rules; nothing is downloaded before.
+- `HostConcurrency`: at most `CONCURRENT_REQUESTS_PER_DOMAIN` requests open at once to one host. Scrapy 2.19
+  under the asyncio reactor starts every request queued in a download slot at once (each download begins as a
+  task, so the slot's count of transfers grows only after its loop has emptied the queue): 24 article links
+  meant 24 connections to a government site at the same instant.
 - `RetryBackoff`: a retried request waits 1 s, 2 s, 4 s… (capped) before going out again.
 - `BlockedPageDetector`: a captcha or login page answered instead of content is a failure with its reason,
   never "zero items".
@@ -70,6 +74,38 @@ class RobotsGuard:
             log.warning("%s/robots.txt unreadable (%s); treating as allowing everything", origin, error)
             return None
         return Protego.parse(body.decode("utf-8", errors="replace"))
+
+
+class HostConcurrency:
+    """A semaphore per host, taken before the download and given back when its response or error comes back."""
+
+    HELD = "yuqing_host_slot"
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._slots: dict[str, asyncio.Semaphore] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(max(1, crawler.settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN")))
+
+    async def process_request(self, request: Request) -> None:
+        host = urlsplit(request.url).hostname or ""
+        slot = self._slots.setdefault(host, asyncio.Semaphore(self.limit))
+        await slot.acquire()
+        request.meta[self.HELD] = host
+
+    def _release(self, request: Request) -> None:
+        host = request.meta.pop(self.HELD, None)
+        if host is not None:
+            self._slots[host].release()
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        self._release(request)
+        return response
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        self._release(request)
 
 
 class RetryBackoff:

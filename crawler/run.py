@@ -58,6 +58,7 @@ SCRAPY_SETTINGS: dict[str, Any] = {
         "crawler.middlewares.RobotsGuard": 100,
         "crawler.middlewares.RetryBackoff": 560,
         "crawler.middlewares.BlockedPageDetector": 580,
+        "crawler.middlewares.HostConcurrency": 990,  # next to the download itself, so only transfers hold it
     },
     "ITEM_PIPELINES": {"crawler.pipelines.StoragePipeline": 300},
     "DOWNLOAD_HANDLERS": {"file": "crawler.files.QueryFileDownloadHandler"},

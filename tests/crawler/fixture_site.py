@@ -15,6 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 SLOW_SECONDS = 3.0  # longer than the tests' download timeout
+GATE_SECONDS = 30.0  # how long a gated article page waits for its company before answering anyway
 
 ARTICLE = (
     "丽水市应急管理局通报：{day}日凌晨，莲都区碧湖镇一处在建工地发生局部坍塌，现场{n}名工人被及时救出，"
@@ -117,12 +118,33 @@ class Site:
     per_page: int = 3
     api_pages: int = 2
     detail_delay: float = 0.0
+    detail_gate: int = 0  # when set, article pages wait until this many are being asked for at once (or GATE_SECONDS)
     extra: dict[str, tuple[int, str, bytes]] = field(default_factory=dict)  # path → (status, content type, body)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    gate: threading.Condition = field(default_factory=threading.Condition)
+    waiting_at_gate: int = 0
+    gate_opened: bool = False
+    gate_timed_out: bool = False
+    open_articles: int = 0
+    peak_open_articles: int = 0  # the most article requests the site was answering at one time
 
     @property
     def host(self) -> str:
         return urlsplit(self.url).netloc
+
+    def _pass_gate(self) -> None:
+        """Hold article requests until `detail_gate` of them are open at once: proof of that many parallel fetchers."""
+        if not self.detail_gate:
+            return
+        with self.gate:
+            self.waiting_at_gate += 1
+            if self.waiting_at_gate >= self.detail_gate:
+                self.gate_opened = True
+                self.gate.notify_all()
+            if not self.gate.wait_for(lambda: self.gate_opened, timeout=GATE_SECONDS):
+                self.gate_opened = self.gate_timed_out = True  # the test fails on it, rather than wait for each page
+                self.gate.notify_all()
+            self.waiting_at_gate -= 1
 
     def answer(self, path: str, query: dict[str, list[str]]) -> tuple[int, dict[str, str], bytes]:
         html_utf8 = "text/html; charset=utf-8"
@@ -143,7 +165,13 @@ class Site:
             modified = f"Tue, 0{self.per_page} Nov 2026 06:00:00 GMT"  # changes when the list does
             return 200, {"Content-Type": "text/html", "Last-Modified": modified}, body
         if path.startswith("/gov/art/"):
+            with self.lock:
+                self.open_articles += 1
+                self.peak_open_articles = max(self.peak_open_articles, self.open_articles)
+            self._pass_gate()
             time.sleep(self.detail_delay)
+            with self.lock:
+                self.open_articles -= 1
             n = int(path.removeprefix("/gov/art/").removesuffix(".html"))
             return 200, {"Content-Type": "text/html"}, gov_detail(n).encode("gbk")
         if path == "/pages/big5.html":

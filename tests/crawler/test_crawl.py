@@ -117,6 +117,13 @@ def test_robots_txt_disallowed_pages_are_never_fetched_at_normal_concurrency(cra
     assert all(site.hits[f"/public/{n}.html"] >= 1 for n in range(6))
 
 
+def test_no_more_requests_are_open_at_once_to_one_site_than_the_per_domain_limit(crawl, site) -> None:
+    site.gov_pages, site.per_page, site.detail_delay = 1, 12, 0.2  # twelve article links queued at once
+    result = crawl([gov_html(f"{site.url}/gov/list.html")], settings={"CONCURRENT_REQUESTS_PER_DOMAIN": 3})
+    assert "ok, 12 items, 12 new" in result.stdout, result.stdout + result.stderr
+    assert site.peak_open_articles == 3
+
+
 def test_a_source_may_turn_robots_txt_off(crawl, site) -> None:
     listing = link_page(site, "/links.html", ["/private/1.html"])
     result = crawl([{**pages("own-site", listing), "obey_robots": False}])

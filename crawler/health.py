@@ -2,8 +2,8 @@
 
 A run fails when none of its feed/list/API pages (or none of its article pages) could be read, when a captcha
 or login page came back, or when pages that used to list items list none (a changed layout). A source that
-fails `FAILURES_BEFORE_ALERT` runs in a row, or whose volume collapses below a quarter of its recent median,
-raises one `source_health` alert per episode through the outbox.
+fails `failures_before_alert` runs in a row, or whose volume collapses below `collapse_fraction` of its recent
+median (the `health:` rules of the sources file), raises one `source_health` alert per episode through the outbox.
 """
 
 from __future__ import annotations
@@ -16,15 +16,11 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from crawler.context import SourceReport
-from yuqing.config_models import Channels
+from yuqing.config_models import Channels, SourceHealthRules
 from yuqing.config_models import Source as SourceConfig
 from yuqing.outbox import enqueue_to_channels
 from yuqing.storage.models import Notification, Source, SourceRun
 
-FAILURES_BEFORE_ALERT = 3
-COLLAPSE_FRACTION = 0.25
-COLLAPSE_BASELINE_RUNS = 5
-COLLAPSE_MIN_BASELINE = 4  # below this many items per run, a drop is noise rather than a collapse
 _BLOCKING = ("captcha", "login")
 
 
@@ -75,7 +71,7 @@ def judge(report: SourceReport, had_items_before: bool) -> tuple[str, str | None
     return "ok", None, None
 
 
-def _collapsed(session: Session, source: Source, items: int) -> bool:
+def _collapsed(session: Session, source: Source, items: int, rules: SourceHealthRules) -> bool:
     recent = session.scalars(
         select(SourceRun.items)
         .where(
@@ -84,10 +80,10 @@ def _collapsed(session: Session, source: Source, items: int) -> bool:
             or_(SourceRun.error_kind.is_(None), SourceRun.error_kind != "volume_collapse"),
         )
         .order_by(SourceRun.id.desc())
-        .limit(COLLAPSE_BASELINE_RUNS)
+        .limit(rules.collapse_baseline_runs)
     ).all()
     baseline = median(recent) if len(recent) >= 2 else 0
-    return baseline >= COLLAPSE_MIN_BASELINE and items < COLLAPSE_FRACTION * baseline
+    return baseline >= rules.collapse_min_items and items < rules.collapse_fraction * baseline
 
 
 def record_run(
@@ -97,6 +93,7 @@ def record_run(
     started: datetime,
     finished: datetime,
     operators: Channels,
+    rules: SourceHealthRules,
 ) -> RunOutcome:
     """Store the run and the source's health; enqueue an alert when this run starts a reportable episode."""
     source = session.get_one(Source, source_id)
@@ -104,9 +101,10 @@ def record_run(
         select(SourceRun.id).where(SourceRun.source_id == source.id, SourceRun.items > 0).limit(1)
     )
     status, kind, message = judge(report, had_items is not None)
-    collapse = status == "ok" and report.not_modified == 0 and _collapsed(session, source, report.items)
+    collapse = status == "ok" and report.not_modified == 0 and _collapsed(session, source, report.items, rules)
     if collapse:
-        kind, message = "volume_collapse", f"{report.items} items, under a quarter of the recent runs' median"
+        share = f"{rules.collapse_fraction:.0%}"
+        kind, message = "volume_collapse", f"{report.items} items, under {share} of the recent runs' median"
     run = SourceRun(
         source_id=source.id,
         started_at=started,
@@ -128,7 +126,7 @@ def record_run(
     else:
         source.consecutive_failures += 1
     alerted = False
-    if status == "failed" and source.consecutive_failures >= FAILURES_BEFORE_ALERT:
+    if status == "failed" and source.consecutive_failures >= rules.failures_before_alert:
         first_failure = min(
             session.scalars(
                 select(SourceRun.id)

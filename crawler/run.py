@@ -23,7 +23,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from crawler.context import CrawlContext, StoredPost
 from crawler.health import RunOutcome, record_run, source_ids
 from crawler.spiders import SourcesSpider
-from yuqing.config_models import Source
+from yuqing.config_models import Source, SourceHealthRules
 from yuqing.settings import Settings
 from yuqing.storage.database import make_engine, session_factory, transaction
 from yuqing.storage.models import FetchState, utcnow
@@ -126,7 +126,9 @@ def _save_validators(context: CrawlContext) -> None:
         )
 
 
-def crawl(settings: Settings, sources: list[Source], *, distributed: bool = False) -> CrawlResult:
+def crawl(
+    settings: Settings, sources: list[Source], *, health: SourceHealthRules | None = None, distributed: bool = False
+) -> CrawlResult:
     """Crawl `sources` once (one call per process), store the posts, record each source's run."""
     environ = dict(os.environ)
     engine = make_engine(settings.database_url)
@@ -153,7 +155,15 @@ def crawl(settings: Settings, sources: list[Source], *, distributed: bool = Fals
     with transaction(factory) as session:
         for source in sources:
             report = context.reports[source.name]
-            outcome = record_run(session, ids[source.name], report, started, finished, settings.notifications.operators)
+            outcome = record_run(
+                session,
+                ids[source.name],
+                report,
+                started,
+                finished,
+                settings.notifications.operators,
+                health or settings.sources.health,
+            )
             result.outcomes.append(outcome)
     engine.dispose()
     return result

@@ -105,7 +105,7 @@ def crawl(
     engine_at_head(settings).dispose()
     try:
         chosen = choose(catalogue.sources, source)
-        result = crawl_sources(settings, chosen, distributed=distributed)
+        result = crawl_sources(settings, chosen, health=catalogue.health, distributed=distributed)
     except (ValueError, ConnectionError) as error:
         fail(str(error))
     for outcome in result.outcomes:

@@ -157,7 +157,17 @@ class Source(Strict):
         return self
 
 
+class SourceHealthRules(Strict):
+    """When a source's runs raise a health alert (crawler/health.py reads these)."""
+
+    failures_before_alert: int = Field(3, ge=1)  # failed runs in a row
+    collapse_fraction: float = Field(0.25, gt=0, lt=1)  # a run below this share of the recent median collapsed
+    collapse_baseline_runs: int = Field(5, ge=2)  # the recent successful runs whose median is the baseline
+    collapse_min_items: int = Field(4, ge=1)  # below this median a drop is noise, not a collapse
+
+
 class SourcesConfig(Strict):
+    health: SourceHealthRules = SourceHealthRules()
     sources: list[Source] = []
 
     @field_validator("sources")

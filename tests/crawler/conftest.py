@@ -35,9 +35,16 @@ Crawl = Callable[..., Any]
 def crawl(cli: Any, engine: Any, tmp_path: Path) -> Crawl:
     """Writes `sources` to a file and runs `yuqing crawl --sources FILE ARGS` with fast Scrapy settings."""
 
-    def run(sources: list[dict], *args: str, settings: dict | None = None, env: dict | None = None) -> Any:
+    def run(
+        sources: list[dict],
+        *args: str,
+        settings: dict | None = None,
+        env: dict | None = None,
+        health: dict | None = None,
+    ) -> Any:
         path = tmp_path / "sources.yaml"
-        path.write_text(yaml.safe_dump({"sources": sources}, allow_unicode=True), encoding="utf-8")
+        catalogue = {"sources": sources, **({"health": health} if health else {})}
+        path.write_text(yaml.safe_dump(catalogue, allow_unicode=True), encoding="utf-8")
         cli.env["YUQING_SCRAPY_SETTINGS"] = json.dumps({**FAST, **(settings or {})})
         cli.env.update(env or {})
         return cli("crawl", "--sources", str(path), *args, timeout=120)

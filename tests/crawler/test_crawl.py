@@ -178,6 +178,22 @@ def test_three_failed_runs_in_a_row_raise_one_health_alert(crawl, site, engine) 
     assert [run.status for run in runs] == ["failed"] * 4
 
 
+def test_a_collapse_in_volume_raises_one_health_alert_by_the_sources_files_rules(crawl, site, engine) -> None:
+    rules = {"collapse_fraction": 0.5, "collapse_baseline_runs": 2, "collapse_min_items": 4}
+    targets = [f"/public/{n}.html" for n in range(8)]
+    listing = link_page(site, "/news.html", targets)
+    for _ in range(2):  # the baseline: eight links a run
+        assert "news: ok, 8 items" in crawl([pages("news", listing)], health=rules).stdout
+    link_page(site, "/news.html", targets[:3])  # three is under half of eight
+    collapsed = crawl([pages("news", listing)], health=rules).stdout
+    again = crawl([pages("news", listing)], health=rules).stdout
+    assert "news: ok, 3 items, 0 new; volume_collapse: 3 items, under 50% of the recent runs' median" in collapsed
+    assert "health alert sent" in collapsed and "health alert sent" not in again  # one alert per episode
+    with session_factory(engine)() as session:
+        alerts = session.scalars(select(Notification).where(Notification.kind == "source_health")).all()
+    assert [alert.payload["reason"] for alert in alerts] == ["volume_collapse"]
+
+
 def test_a_list_that_stops_listing_items_is_a_failed_run_not_a_quiet_one(crawl, site, engine) -> None:
     listing = link_page(site, "/news.html", ["/public/1.html"])
     assert "ok, 1 items, 1 new" in crawl([pages("news", listing)]).stdout

@@ -4,9 +4,9 @@ the database look-ups that make the crawl incremental, and the posts it collecte
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from http.cookies import CookieError, SimpleCookie
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,6 +19,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from crawler.normalise import canonical_url
 from yuqing.config_models import Source
 from yuqing.storage.models import FetchState, Post
+
+_COOKIE_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")  # an RFC 6265 token
 
 LOOKUP_CHUNK = 500  # URLs per IN (...) query
 
@@ -131,16 +133,21 @@ class CrawlContext:
     def resolve(self, url: str) -> str:
         return resolve_url(url, self.data_dir)
 
-    def cookies(self, source: Source) -> dict[str, str]:
-        """The source's cookies from the environment variable its `cookies_env` names (never from a file)."""
-        if not source.cookies_env or not self.environ.get(source.cookies_env):
-            return {}
-        jar: SimpleCookie = SimpleCookie()
-        try:
-            jar.load(self.environ[source.cookies_env])
-        except CookieError as error:
-            raise ValueError(f"{source.name}: ${source.cookies_env} is not a cookie string: {error}") from error
-        return {key: morsel.value for key, morsel in jar.items()}
+    def cookies(self, source: Source) -> list[dict[str, str]]:
+        """The source's cookies from the environment variable its `cookies_env` names (never from a file), as a
+        browser's `name=value; name=value` header copies them. Each is set for the whole site (path /), so the
+        cookie middleware keeps one of each rather than one per folder of the site."""
+        raw = self.environ.get(source.cookies_env or "", "").strip()
+        cookies = []
+        for number, part in enumerate(filter(None, (p.strip() for p in raw.split(";"))), start=1):
+            name, equals, value = part.partition("=")
+            if not equals or not _COOKIE_NAME.fullmatch(name.strip()):
+                raise ValueError(
+                    f"{source.name}: ${source.cookies_env} is not a cookie string: part {number} "
+                    f"({part[:30]!r}) is not name=value"
+                )
+            cookies.append({"name": name.strip(), "value": value.strip(), "path": "/"})
+        return cookies
 
     def unknown(self, urls: list[str]) -> list[str]:
         """The URLs whose canonical form no stored post has: only these are fetched."""

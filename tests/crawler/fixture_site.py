@@ -114,6 +114,7 @@ class Site:
     url: str = ""
     hits: Counter[str] = field(default_factory=Counter)
     conditional_hits: Counter[str] = field(default_factory=Counter)
+    cookies: dict[str, str] = field(default_factory=dict)  # path → the Cookie header it was last asked with
     gov_pages: int = 2
     per_page: int = 3
     api_pages: int = 2
@@ -212,6 +213,8 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
                 site.hits[parts.path] += 1
                 if self.headers.get("If-None-Match") or self.headers.get("If-Modified-Since"):
                     site.conditional_hits[parts.path] += 1
+                if self.headers.get("Cookie"):
+                    site.cookies[parts.path] = self.headers["Cookie"]
             status, headers, body = site.answer(parts.path, parse_qs(parts.query))
             if headers.get("ETag") and self.headers.get("If-None-Match") == headers["ETag"]:
                 status, body = 304, b""

@@ -194,6 +194,23 @@ def test_a_collapse_in_volume_raises_one_health_alert_by_the_sources_files_rules
     assert [alert.payload["reason"] for alert in alerts] == ["volume_collapse"]
 
 
+def test_a_source_sends_the_cookies_its_environment_variable_holds(crawl, site) -> None:
+    listing = link_page(site, "/members.html", ["/public/1.html"])
+    source = {**pages("forum", listing), "cookies_env": "FORUM_COOKIES"}
+    result = crawl([source], env={"FORUM_COOKIES": "SUB=abc123; lang=zh-CN"})
+    assert "forum: ok, 1 items, 1 new" in result.stdout, result.stdout + result.stderr
+    for path in ("/members.html", "/public/1.html"):
+        assert sorted(site.cookies[path].split("; ")) == ["SUB=abc123", "lang=zh-CN"]
+
+
+def test_a_cookie_variable_that_is_no_cookie_string_stops_the_run_naming_the_source(crawl, site) -> None:
+    source = {**pages("forum", link_page(site, "/members.html", [])), "cookies_env": "FORUM_COOKIES"}
+    result = crawl([source], env={"FORUM_COOKIES": "SUB=abc; 会话 token"})
+    assert result.returncode != 0
+    assert "forum: $FORUM_COOKIES is not a cookie string" in result.stderr
+    assert not site.hits
+
+
 def test_a_list_that_stops_listing_items_is_a_failed_run_not_a_quiet_one(crawl, site, engine) -> None:
     listing = link_page(site, "/news.html", ["/public/1.html"])
     assert "ok, 1 items, 1 new" in crawl([pages("news", listing)]).stdout

@@ -87,6 +87,12 @@ def test_healthz_reports_database_and_each_jobs_last_run(service: str, engine) -
     assert jobs["timers"]["every_seconds"] == 60
     failed = {name: job["last_run"] for name, job in jobs.items() if job["last_run"]["status"] != "ok"}
     assert not failed
+    # the crawl job read the bundled samples: each source's health is there for the operators
+    sources = {source["name"]: source for source in body["sources"]}
+    assert set(sources) == {"lishui-gov-rss", "lishui-gov-news", "weibo-lishui"}
+    news = sources["lishui-gov-news"]
+    assert news["status"] == "ok" and news["consecutive_failures"] == 0 and news["last_error_kind"] is None
+    assert news["last_items"] == 4 and news["last_success_at"] == news["last_run_at"]
 
 
 def test_healthz_answers_503_when_the_schema_falls_behind(service: str, engine) -> None:

@@ -38,6 +38,9 @@ SCRAPY_SETTINGS: dict[str, Any] = {
     "ROBOTSTXT_OBEY": False,  # crawler.middlewares.RobotsGuard does it, per source (see its docstring)
     "CONCURRENT_REQUESTS": 16,
     "CONCURRENT_REQUESTS_PER_DOMAIN": 4,
+    # Items of one response go through the pipeline one after another: it only buffers them (storage is batched),
+    # and Scrapy otherwise starts a hundred asyncio tasks for every article page's single item.
+    "CONCURRENT_ITEMS": 1,
     "AUTOTHROTTLE_ENABLED": True,
     "AUTOTHROTTLE_START_DELAY": 0.25,
     "AUTOTHROTTLE_MAX_DELAY": 30.0,

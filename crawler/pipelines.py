@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Self
 
 from scrapy.crawler import Crawler
-from sqlalchemy import select, tuple_, update
+from sqlalchemy import bindparam, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -96,35 +96,75 @@ class PostWriter:
 
     def _link(self, session: Session, posts: list[Post]) -> list[tuple[int, int, int]]:
         """Insert `posts`, each linked to the first post it copies; returns (id, simhash, original) to index
-        once the transaction has committed (a rolled-back id must never be found later)."""
-        hashes = {p.content_hash for p in posts}
-        exact = {}
+        once the transaction has committed (a rolled-back id must never be found later).
+
+        A post's original is a stored post (its id is known) or an earlier post of this batch (known once that
+        one is inserted), so the batch goes in as two bulk inserts: everything that copies no batch post, then
+        the copies of batch posts with their originals' new ids."""
+        stored_roots: dict[str, int] = {}  # content hash → the stored original of the posts that have it
         for post_id, digest, root in session.execute(
             select(Post.id, Post.content_hash, Post.duplicate_of_id)
-            .where(Post.content_hash.in_(hashes))
+            .where(Post.content_hash.in_({p.content_hash for p in posts}))
             .order_by(Post.id)
         ):
-            exact.setdefault(digest, root or post_id)
-        batch_index, batch_roots = SimHashIndex(), {}
-        copies: Counter[int] = Counter()
-        for post in posts:
-            original = exact.get(post.content_hash)
-            if original is None and post.simhash is not None:
-                near = [n for n in (self.index.nearest(post.simhash), batch_index.nearest(post.simhash)) if n]
-                if near:
-                    original = min(self.roots.get(n) or batch_roots[n] for n in near)
-            post.duplicate_of_id = original
-            session.add(post)
-            session.flush()
-            exact.setdefault(post.content_hash, original or post.id)
-            if original:
-                copies[original] += 1
+            stored_roots.setdefault(digest, root or post_id)
+        batch_roots: dict[str, int] = {}  # content hash → position of the batch post that is its original
+        batch_index = SimHashIndex()  # keyed by position in the batch
+        roots: list[tuple[str, int]] = []  # per position: ("stored", id), ("batch", position) or ("self", position)
+        for position, post in enumerate(posts):
+            root = self._root_of(post, stored_roots, batch_roots, batch_index, roots)
+            roots.append(root)
+            kind, target = root
+            if kind == "stored":
+                stored_roots.setdefault(post.content_hash, target)
+            else:
+                batch_roots.setdefault(post.content_hash, target)
             if post.simhash is not None:
-                batch_index.add(post.id, post.simhash)
-                batch_roots[post.id] = original or post.id
-        for original, extra in copies.items():
-            session.execute(update(Post).where(Post.id == original).values(spread=Post.spread + extra))
-        return [(post_id, p.simhash, batch_roots[post_id]) for p in posts if (post_id := p.id) in batch_roots]
+                batch_index.add(position, post.simhash)
+        first = [post for post, (kind, target) in zip(posts, roots, strict=True) if kind != "batch"]
+        for post, (kind, target) in zip(posts, roots, strict=True):
+            post.duplicate_of_id = target if kind == "stored" else None
+        session.add_all(first)
+        session.flush()
+        later = []
+        for post, (kind, target) in zip(posts, roots, strict=True):
+            if kind == "batch":
+                post.duplicate_of_id = posts[target].id
+                later.append(post)
+        session.add_all(later)
+        session.flush()
+        copies = Counter(post.duplicate_of_id for post in posts if post.duplicate_of_id)
+        if copies:  # one executemany, not a statement per original
+            table = Post.__table__
+            grow = update(table).where(table.c.id == bindparam("original"))
+            session.execute(
+                grow.values(spread=table.c.spread + bindparam("extra")),
+                [{"original": original, "extra": extra} for original, extra in copies.items()],
+            )
+        return [(p.id, p.simhash, p.duplicate_of_id or p.id) for p in posts if p.simhash is not None]
+
+    def _root_of(
+        self,
+        post: Post,
+        stored_roots: dict[str, int],
+        batch_roots: dict[str, int],
+        batch_index: SimHashIndex,
+        roots: list[tuple[str, int]],
+    ) -> tuple[str, int]:
+        """The first post `post` copies: a stored one before any of the batch, since stored ids are older."""
+        if post.content_hash in stored_roots:
+            return "stored", stored_roots[post.content_hash]
+        if post.content_hash in batch_roots:
+            return "batch", batch_roots[post.content_hash]
+        if post.simhash is not None:
+            stored = self.index.nearest(post.simhash)
+            if stored is not None:
+                return "stored", self.roots[stored]
+            near = batch_index.nearest(post.simhash)
+            if near is not None:
+                kind, target = roots[near]  # target is `near` itself when that post is an original
+                return ("stored", target) if kind == "stored" else ("batch", target)
+        return "self", len(roots)
 
     def _remember(self, indexed: list[tuple[int, int, int]]) -> None:
         for post_id, value, root in indexed:

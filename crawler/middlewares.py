@@ -131,6 +131,9 @@ def blocked_kind(response: Response) -> tuple[str, str] | None:
         return "login", f"redirected to a login page ({response.url})"
     if not isinstance(response, HtmlResponse):  # a feed's item titles may well mention a 验证码
         return None
+    markup = response.text
+    if not (_CAPTCHA.search(markup) or _LOGIN.search(markup) or "password" in markup.lower()):
+        return None  # none of the signs below is anywhere in the page: no need to walk its text
     try:
         title = " ".join(response.xpath("//title//text()").getall())
         password = bool(response.xpath("//input[@type='password']"))

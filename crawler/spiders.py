@@ -195,11 +195,10 @@ class SourcesSpider(scrapy.Spider):
         source, text = begun
         page = Selector(text=text)
         selectors = source.detail
-        meta = {
-            name: value.strip()
-            for name in CMS_META
-            if (value := page.xpath(f"//meta[@name='{name}' or @property='{name}']/@content").get()) and value.strip()
-        }
+        tags: dict[str, str] = {}  # every <meta name|property=… content=…>, the first of each name winning
+        for element in page.xpath("//meta[@content][@name or @property]"):
+            tags.setdefault(element.attrib.get("name") or element.attrib["property"], element.attrib["content"].strip())
+        meta = {name: tags[name] for name in CMS_META if tags.get(name)}
         title = _text_of(page, selectors and selectors.title) or meta.get("ArticleTitle", "")
         if not title:
             title = _TITLE_SEPARATORS.sub("", (page.xpath("//title/text()").get() or "").strip())
@@ -209,8 +208,7 @@ class SourcesSpider(scrapy.Spider):
         published_at = parse_date(_text_of(page, selectors and selectors.published_at), self.context.zone)
         for name in _DATE_META:
             if published_at is None:
-                value = page.xpath(f"//meta[@name='{name}' or @property='{name}']/@content").get()
-                published_at = parse_date(value, self.context.zone)
+                published_at = parse_date(tags.get(name), self.context.zone)
         if published_at is None:
             published_at = find_date(" ".join(page.xpath("//body//text()").getall()), self.context.zone)
         author = _text_of(page, selectors and selectors.author) or meta.get("Author")

@@ -50,9 +50,10 @@ _CLAUSE_BREAK = "，。；、！？：,;!?:\n"
 
 _DEATH = (
     r"(?:死亡|遇难|罹难|身亡|丧生|殒命|丧命|不治|去世|离世|牺牲|殉职|遇害|溺亡"
-    r"|没能?救(?:过来|上来|回来)|没能?(?:跑|逃)出来|[死没]了(?=[，。；！？\s]|$))"
+    r"|没能?(?:抢)?救(?:过来|上来|回来)|没能?(?:跑|逃)出来|[死没]了(?!\w)|冇(?:咗|救返|救番))"
 )
 _MISSING = r"(?:失踪|失联|下落不明|失去联系)"
+_KILLED = r"(?:[淹烧砸撞炸压闷电摔冻毒砍捅踩轧呛]|)"  # 死了三个人, 淹死一个人, 砸死了2名工人
 _INJURY = r"(?:受伤|负伤|[烧擦砸摔刺砍割烫咬灼冻炸撞压划扎打踩碾震]伤)"
 _LIGHT = r"受?轻伤"
 _SERIOUS = r"(?:受?重伤|危重|病危|生命垂危)"
@@ -79,7 +80,7 @@ def _counted(verb: str) -> list[str]:
     return [
         rf"(?P<n>{_NUM}){_ABOUT}(?:{_WHO}{_ADVERBS}|(?:名|位|{_GE}){_NOUN}{{1,8}}?{_ADVERBS}){verb}",
         rf"(?P<n>一){_NOUN}{{0,6}}?{_PERSON}[^\s\d{_CLAUSE_BREAK}]{{0,4}}?{_ADVERBS}(?!没了){verb}",
-        rf"{verb}(?:者)?{_RISE}(?P<n>{_NUM}){_ABOUT}(?:{_WHO}|{_END})",
+        rf"{verb}(?:者|的)?{_RISE}(?P<n>{_NUM}){_ABOUT}(?:{_WHO}|{_END})",
     ]
 
 
@@ -88,7 +89,7 @@ _FORMS: list[tuple[str, str]] = [
     *[("deaths", form) for form in _counted(_DEATH)],
     ("deaths", rf"(?P<n>{_NUM}){_ABOUT}(?:(?:名|位|具){_NOUN}{{0,4}}?)?(?:遇难者|罹难者|死者|遗体)"),
     ("deaths", rf"(?P<n>{_NUM}){_ABOUT}条人命"),
-    ("deaths", rf"死了(?P<n>{_NUM}){_ABOUT}{_WHO}"),
+    ("deaths", rf"{_KILLED}死了?(?P<n>{_NUM}){_ABOUT}{_WHO}"),
     ("deaths", rf"一家(?P<n>{_NUM})口[^。；！？\d零〇一二两三四五六七八九十]{{0,16}}?{_DEATH}"),
     *[("missing", form) for form in _counted(_MISSING)],
     *[("serious", form) for form in _counted(_SERIOUS)],
@@ -101,7 +102,7 @@ _FORMS: list[tuple[str, str]] = [
 # Every form begins with a numeral or a casualty word: checking that first skips most positions of a post at once.
 _STARTS = (
     r"(?=[\d零〇一二两三四五六七八九十廿卅百千万亿数几"  # numerals
-    r"死遇罹身丧殒不去离牺殉溺没失下重受危病生轻负烧擦砸摔刺砍割烫咬灼冻伤])"  # casualty words
+    r"死遇罹身丧殒不去离牺殉溺没失下重受危病生轻负烧擦砸摔刺砍割烫咬灼冻伤淹撞炸压闷电毒捅踩轧呛])"  # casualty words
 )
 # One pass over the post: the forms as alternatives, each count group named `<measure>_<form number>`; 2死5伤 and
 # 5死7失联 (two measures in one form) come first so that their 死 is not read alone.
@@ -130,7 +131,8 @@ _OTHERS = re.compile(r"其余|其他|其它|另|周边|此外")  # 其余人员�
 # One unnumbered person stated dead; the clause before the verb must name no number and no group.
 _ONE_DEATH = re.compile(
     rf"(?:^|[{_CLAUSE_BREAK}\s])(?P<who>[^{_CLAUSE_BREAK}\s\d零〇一二两三四五六七八九十百千万几数多们等些群家]{{1,10}}?)"
-    r"(?:(?:经(?:全力)?抢救无效|抢救无效|当场|不幸)(?:死亡|遇难|去世|离世)|没能?救过来|未能救过来|不治身亡|身亡|牺牲|遇害|溺亡)"
+    r"(?:(?:经(?:全力)?抢救无效|抢救无效|当场|不幸)(?:死亡|遇难|去世|离世)|没能?(?:抢)?救过来|未能(?:抢)?救过来|不治身亡|身亡"
+    r"|牺牲|遇害|溺亡|(?<=人)(?:就|也|当场)?没了(?!\w))"
 )
 _LOSS = re.compile(
     rf"(?:直接)?(?:经济|财产)?损失(?:估计|预计|估算|初步估算|初步统计)?(?:约|达|超过|超|近|逾|共计|合计|高达)?"

@@ -45,6 +45,15 @@ def test_a_bare_big_unit_is_no_number() -> None:
     ("text", "deaths", "missing", "injuries"),
     [
         ("事故已造成3人死亡", 3, None, None),
+        ("厂里锅炉房爆炸，3个师傅没了😭 其中一个是我师父", 3, None, None),
+        ("新闻说遇难的已经升到三十一个了😭", 31, None, None),
+        ("地下车库进水淹死一个人，物业说是天灾", 1, None, None),
+        ("塔吊倒下砸死了2名工人", 2, None, None),
+        ("正好砸中路过的外卖小哥，人没了😢", 1, None, None),
+        ("送到医院人没抢救过来", 1, None, None),
+        ("大巴追尾 两个人冇咗 几个受伤", 2, None, None),
+        ("干了三个月的工资没了，钱也没了", None, None, None),
+        ("井下12人被困。截至目前已确认3人死亡", 3, None, None),  # the trapped are not counted as missing
         ("造成5人死亡、3人失踪", 5, 3, None),
         ("死亡人数升至十二人", 12, None, None),
         ("长春一商贸市场火灾死亡人数已由最初通报的18人升至31人", 31, None, None),

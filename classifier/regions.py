@@ -96,6 +96,7 @@ _BYLINE = re.compile(
 # What may follow a weak short form to show a place is meant; 一 only when no measure word or adverb follows it.
 _NOT_AFTER_ONE = set("个家些直样起下点定般切天次种位条")
 _MARKERS = ("镇", "乡", "街道", "一", "某", "这边", "那边", "当地", "本地", "警方", "公安局", "交警")
+_FEATURES = ("河", "公路", "水库", "街道")  # not 村, 路, 湖: 扶沟村里, 江汉路, 衡水湖 are in the county
 
 
 @dataclass(frozen=True)
@@ -163,7 +164,7 @@ class RegionMatcher:
             if start < reach:
                 continue
             reach = end
-            if word in self._names and not _demonym(text, end):
+            if word in self._names and not _demonym(text, end) and not _feature_named(text, end, self._names[word]):
                 mentions.append((end, word))
         return mentions
 
@@ -219,6 +220,11 @@ def _marked(text: str, end: int, entry: _Name) -> bool:
     if not entry.short or not text.startswith(_MARKERS, end):
         return False
     return not (text.startswith("一", end) and text[end + 1 : end + 2] in _NOT_AFTER_ONE)
+
+
+def _feature_named(text: str, end: int, entry: _Name) -> bool:
+    """秦淮河, 临江公路, 东海街道: a river, road or subdistrict that shares a county's short name is not the county."""
+    return entry.short and text.startswith(_FEATURES, end)
 
 
 def _demonym(text: str, end: int) -> bool:

@@ -155,6 +155,12 @@ def test_only_the_most_specific_of_nested_places_is_kept() -> None:
     assert MATCHER.find("浙江丽水莲都区和杭州") == ["331102", "330100"]
 
 
+def test_a_river_road_or_subdistrict_named_like_a_county_is_not_the_county() -> None:
+    assert MATCHER.find("秦淮河东山站水位超警 南京江宁启动防汛应急响应") == ["320115"]  # not 秦淮区
+    assert MATCHER.find("住在丰泽区东海街道那个老小区") == ["350503"]  # not 东海县
+    assert MATCHER.find("江汉路地铁口那个乞讨的女人") == ["420103"]  # a road in its own district still counts
+
+
 def test_municipalities_are_provinces() -> None:
     assert MATCHER.find("北京发布暴雨预警") == ["110000"]
     assert MATCHER.find("重庆市渝中区解放碑") == ["500103"]

@@ -31,7 +31,7 @@ from sklearn.preprocessing import MultiLabelBinarizer
 from sklearn.svm import LinearSVC
 
 SEED = 20261122
-FORMAT = 4  # raise when the features or models change, so the version of every label changes too
+FORMAT = 5  # raise when the features or models change, so the version of every label changes too
 EXTRA_DOMAIN_THRESHOLD = 0.5
 
 
@@ -53,7 +53,7 @@ def library_versions() -> dict[str, str]:
 
 
 def _features() -> ColumnTransformer:
-    words = TfidfVectorizer(token_pattern=r"\S*\w\S*", ngram_range=(1, 2), sublinear_tf=True, min_df=1, max_df=0.9)
+    words = TfidfVectorizer(token_pattern=r"\S*\w\S*", ngram_range=(1, 2), sublinear_tf=True, min_df=2, max_df=0.9)
     chars = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=2, max_features=200_000)
     return ColumnTransformer([("words", words, "tokens"), ("chars", chars, "text")])
 
@@ -103,7 +103,7 @@ class Models:
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        joblib.dump(self, path, compress=3)
+        joblib.dump(self, path)
 
     @classmethod
     def load(cls, path: Path) -> Models:

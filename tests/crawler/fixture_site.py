@@ -12,8 +12,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"  # what `make run` collects, served over HTTP
+SAMPLE_TYPES = {".html": "text/html", ".xml": "application/xml", ".json": "application/json"}
 SLOW_SECONDS = 3.0  # longer than the tests' download timeout
 GATE_SECONDS = 30.0  # how long a gated article page waits for its company before answering anyway
 
@@ -147,11 +150,23 @@ class Site:
                 self.gate.notify_all()
             self.waiting_at_gate -= 1
 
+    def _sample(self, name: str, query: dict[str, list[str]]) -> tuple[int, dict[str, str], bytes]:
+        """A bundled sample file; `?page=2` serves its `.page-2` sibling, as a paged API would answer."""
+        path = SAMPLES / name
+        for page in query.get("page", [])[:1]:
+            sibling = path.with_name(f"{path.stem}.page-{page}{path.suffix}")
+            path = sibling if sibling.exists() else path
+        if not path.is_file() or SAMPLES not in path.resolve().parents:
+            return 404, {"Content-Type": "text/html"}, b"not found"
+        return 200, {"Content-Type": SAMPLE_TYPES.get(path.suffix, "application/octet-stream")}, path.read_bytes()
+
     def answer(self, path: str, query: dict[str, list[str]]) -> tuple[int, dict[str, str], bytes]:
         html_utf8 = "text/html; charset=utf-8"
         if path in self.extra:
             status, kind, body = self.extra[path]
             return status, {"Content-Type": kind}, body
+        if path.startswith("/samples/"):
+            return self._sample(path.removeprefix("/samples/"), query)
         if path == "/robots.txt":
             return 200, {"Content-Type": "text/plain"}, b"User-agent: *\nDisallow: /private/\n"
         if path == "/feeds/rss.xml":

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+import yaml
 from conftest import gov_html, link_page, pages, rss, weibo_api
 from sqlalchemy import select
 
+from yuqing.settings import PROJECT_ROOT
 from yuqing.storage.database import session_factory
 from yuqing.storage.models import Notification, Post, Source, SourceRun
 
@@ -221,3 +223,20 @@ def test_a_list_that_stops_listing_items_is_a_failed_run_not_a_quiet_one(crawl, 
     )
     result = crawl([pages("news", listing)])
     assert "news: failed, 0 items, 0 new; empty_parse" in result.stdout
+
+
+def test_the_bundled_samples_crawl_the_same_over_http(crawl, site, engine) -> None:
+    catalogue = yaml.safe_load((PROJECT_ROOT / "config" / "sources.yaml").read_text(encoding="utf-8"))
+    sources = [
+        {**source, "urls": [url.replace("file:samples/", f"{site.url}/samples/") for url in source["urls"]]}
+        for source in catalogue["sources"]
+    ]
+    result = crawl(sources)
+    assert result.returncode == 0, result.stderr
+    lines = dict(line.split(": ", 1) for line in result.stdout.splitlines())
+    assert set(lines) == {"lishui-gov-rss", "lishui-gov-news", "weibo-lishui"}
+    assert all(line.startswith("ok, ") and " 0 new" not in line for line in lines.values()), lines
+    assert lines["lishui-gov-news"].startswith("ok, 4 items, 4 new")  # two GBK list pages, four articles
+    assert site.hits["/samples/weibo/search.json"] == 3  # ?page=1..3 of the paged API
+    gov = [post for post in stored(engine) if post.url and "/lishui-gov/art/" in post.url]
+    assert len(gov) == 4 and all(post.title and post.published_at for post in gov)

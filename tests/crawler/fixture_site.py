@@ -118,6 +118,7 @@ class Site:
     hits: Counter[str] = field(default_factory=Counter)
     conditional_hits: Counter[str] = field(default_factory=Counter)
     cookies: dict[str, str] = field(default_factory=dict)  # path → the Cookie header it was last asked with
+    first_hit_at: float | None = None  # time.perf_counter() of the first request (the crawl benchmark's clock)
     gov_pages: int = 2
     per_page: int = 3
     api_pages: int = 2
@@ -226,6 +227,7 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
             parts = urlsplit(self.path)
             with site.lock:
                 site.hits[parts.path] += 1
+                site.first_hit_at = site.first_hit_at or time.perf_counter()
                 if self.headers.get("If-None-Match") or self.headers.get("If-Modified-Since"):
                     site.conditional_hits[parts.path] += 1
                 if self.headers.get("Cookie"):

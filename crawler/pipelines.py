@@ -8,7 +8,7 @@ stored with `duplicate_of_id` pointing at the first post, whose `spread` counts 
 from __future__ import annotations
 
 from collections import Counter
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Self
 
 from scrapy.crawler import Crawler
@@ -27,20 +27,30 @@ NEAR_DUPLICATE_WINDOW = timedelta(days=30)  # copies surface within days; older 
 
 
 class PostWriter:
-    """Stores batches of posts; keeps the recent SimHashes in memory for near-duplicate look-ups."""
+    """Stores batches of posts; keeps the recent SimHashes in memory for near-duplicate look-ups.
+
+    Before each batch the index takes in what other crawler processes (`--distributed`) stored since it last
+    looked, so a near copy is linked to an original another process fetched in the same run. A post another
+    process is storing at the very same moment can still be missed: its copy then counts as an original."""
 
     def __init__(self, factory: sessionmaker[Session], source_ids: dict[str, int], media: dict[str, str]) -> None:
         self.factory, self.source_ids, self.media = factory, source_ids, media
         self.index = SimHashIndex()
         self.roots: dict[int, int] = {}  # post id → the first post it copies (itself for an original)
-        since = utcnow() - NEAR_DUPLICATE_WINDOW
+        self.looked_up_to = 0  # the highest post id the index has taken in from the database
         with factory() as session:
-            rows = session.execute(
-                select(Post.id, Post.simhash, Post.duplicate_of_id).where(
-                    Post.fetched_at >= since, Post.simhash.is_not(None)
-                )
-            )
-            for post_id, value, root in rows:
+            self._catch_up(session, since=utcnow() - NEAR_DUPLICATE_WINDOW)
+
+    def _catch_up(self, session: Session, since: datetime | None = None) -> None:
+        """Index the posts stored since the last look (or fetched since `since`), other processes' included."""
+        query = select(Post.id, Post.simhash, Post.duplicate_of_id).where(
+            Post.id > self.looked_up_to, Post.simhash.is_not(None)
+        )
+        if since is not None:
+            query = query.where(Post.fetched_at >= since)
+        for post_id, value, root in session.execute(query.order_by(Post.id)):
+            self.looked_up_to = post_id
+            if post_id not in self.roots:  # this writer's own posts are indexed already
                 self.index.add(post_id, value)
                 self.roots[post_id] = root or post_id
 
@@ -178,6 +188,7 @@ class PostWriter:
             return []
         try:
             with self.factory() as session, session.begin():
+                self._catch_up(session)
                 fresh = self._unseen(session, prepared)
                 indexed = self._link(session, fresh) if fresh else []
             self._remember(indexed)

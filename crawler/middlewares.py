@@ -33,6 +33,7 @@ log = logging.getLogger("crawler.robots")
 ROBOTS_MAX_BYTES = 512 * 1024
 _CAPTCHA = re.compile(r"验证码|captcha|滑动验证|人机验证|安全验证|访问验证|请完成验证|verify you are human", re.I)
 _LOGIN = re.compile(r"请登录|登录后|扫码登录|用户登录|账号登录|sign in|log in", re.I)
+_PASSWORD = re.compile("password", re.I)  # an <input type=password>, however written
 _LOGIN_PATH = re.compile(r"/(login|signin|passport|sso)(/|\.|$)|[?&](returnurl|redirect_uri)=", re.I)
 _SHORT_PAGE = 600  # characters of visible text; an article that merely mentions a 验证码 is longer
 
@@ -132,7 +133,7 @@ def blocked_kind(response: Response) -> tuple[str, str] | None:
     if not isinstance(response, HtmlResponse):  # a feed's item titles may well mention a 验证码
         return None
     markup = response.text
-    if not (_CAPTCHA.search(markup) or _LOGIN.search(markup) or "password" in markup.lower()):
+    if not (_CAPTCHA.search(markup) or _LOGIN.search(markup) or _PASSWORD.search(markup)):
         return None  # none of the signs below is anywhere in the page: no need to walk its text
     try:
         title = " ".join(response.xpath("//title//text()").getall())

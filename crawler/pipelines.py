@@ -58,7 +58,7 @@ class PostWriter:
         text, title = normalise_text(item.raw_text), normalise_text(item.title)
         if not text and not title:
             return None
-        plain = simplified(text)
+        plain, plain_title = simplified(text), simplified(title)
         return Post(
             source_id=self.source_ids[item.source],
             external_id=item.external_id[:200] if item.external_id else None,
@@ -76,8 +76,8 @@ class PostWriter:
             likes=item.likes,
             published_at=item.published_at,
             fetched_at=utcnow(),
-            content_hash=content_hash(simplified(title), plain),
-            simhash=simhash(f"{simplified(title)}\n{plain}"),
+            content_hash=content_hash(plain_title, plain),
+            simhash=simhash(f"{plain_title}\n{plain}"),
             spread=1,
         )
 

@@ -130,7 +130,7 @@ def _save_validators(context: CrawlContext) -> None:
 
 
 def crawl(
-    settings: Settings, sources: list[Source], *, health: SourceHealthRules | None = None, distributed: bool = False
+    settings: Settings, sources: list[Source], *, health: SourceHealthRules, distributed: bool = False
 ) -> CrawlResult:
     """Crawl `sources` once (one call per process), store the posts, record each source's run."""
     environ = dict(os.environ)
@@ -165,7 +165,7 @@ def crawl(
                 started,
                 finished,
                 settings.notifications.operators,
-                health or settings.sources.health,
+                health,
             )
             result.outcomes.append(outcome)
     engine.dispose()

@@ -18,7 +18,7 @@ $(STAMP): requirements.lock pyproject.toml
 
 # The classifier is built from the corpus, never downloaded; rebuilt when the corpus or the training code changes.
 $(MODEL): $(STAMP) $(wildcard data/corpus/posts/*.jsonl) data/dictionary/government-terms.txt \
-		classifier/model.py classifier/training.py classifier/corpus.py classifier/tokens.py
+		classifier/model.py classifier/ngrams.py classifier/training.py classifier/corpus.py classifier/tokens.py
 	$(BIN)/yuqing train --no-corrections
 
 run: install

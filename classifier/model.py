@@ -23,15 +23,16 @@ import scipy
 import sklearn
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.compose import ColumnTransformer
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.preprocessing import MultiLabelBinarizer
 from sklearn.svm import LinearSVC
 
+from classifier.ngrams import NgramTfidf
+
 SEED = 20261122
-FORMAT = 5  # raise when the features or models change, so the version of every label changes too
+FORMAT = 6  # raise when the features or models change, so the version of every label changes too
 EXTRA_DOMAIN_THRESHOLD = 0.5
 
 
@@ -46,6 +47,7 @@ def library_versions() -> dict[str, str]:
         "python": platform.python_version(),
         "scikit-learn": sklearn.__version__,
         "numpy": np.__version__,
+        "pandas": pd.__version__,
         "scipy": scipy.__version__,
         "jieba": jieba.__version__,
         "format": str(FORMAT),
@@ -53,8 +55,8 @@ def library_versions() -> dict[str, str]:
 
 
 def _features() -> ColumnTransformer:
-    words = TfidfVectorizer(token_pattern=r"\S*\w\S*", ngram_range=(1, 2), sublinear_tf=True, min_df=2, max_df=0.9)
-    chars = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=2, max_features=200_000)
+    words = NgramTfidf(analyzer="word", ngram_range=(1, 2), min_df=2, max_df=0.9)
+    chars = NgramTfidf(analyzer="char", ngram_range=(1, 3), min_df=2, max_features=200_000)
     return ColumnTransformer([("words", words, "tokens"), ("chars", chars, "text")])
 
 

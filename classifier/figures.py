@@ -126,6 +126,12 @@ _NONE_HURT = re.compile(
     r"|(?P<no_deaths>(?:无|没有|未出现|未造成)(?:人员?|重症[及和])?(?:死亡|遇难))"
     r"|(?P<no_injuries>(?:无|没有)人员?受伤)"
 )
+# Every form of _FIGURE, _NONE_HURT and _ONE_DEATH contains one of these words: a post with none of them (most
+# posts that are not incidents) states no casualty and skips those patterns. Extend it with every new verb.
+_MAY_COUNT = re.compile(
+    r"[死亡冇遗伤危]|遇难|罹难|丧生|殒命|丧命|人命|不治|治疗|救治|去世|离世|牺牲|殉职|遇害|没[能抢救跑逃了]|救过来"
+    r"|失踪|失联|下落不明|失去联系|住院|在医院"
+)
 _ZEROED = {"none": ("deaths", "injuries"), "no_deaths": ("deaths",), "no_injuries": ("injuries",)}
 _OTHERS = re.compile(r"其余|其他|其它|另|周边|此外")  # 其余人员无伤亡 says nothing of the whole incident
 # One unnumbered person stated dead; the clause before the verb must name no number and no group.
@@ -215,11 +221,12 @@ def _one_unnumbered_death(text: str) -> bool:
 def read_figures(text: str) -> Figures:
     """Every figure the post states; None for what it does not state."""
     text = text.translate(_FOLD)
-    counts = _counts(text)
+    casualties = _MAY_COUNT.search(text) is not None
+    counts = _counts(text) if casualties else {}
     deaths, injuries, serious = counts.get("deaths"), counts.get("injuries"), counts.get("serious")
     if injuries is None and (serious is not None or "light" in counts):
         injuries = (serious or 0) + counts.get("light", 0)  # 3人轻伤、2人重伤 with no total: 5 injured
-    if deaths is None and _one_unnumbered_death(text):
+    if deaths is None and casualties and _one_unnumbered_death(text):
         deaths = 1
     return Figures(
         deaths=deaths,
@@ -233,6 +240,8 @@ def read_figures(text: str) -> Figures:
 
 def _loss(text: str) -> int | None:
     loss = None
+    if "损失" not in text:  # the pattern's optional start would otherwise be tried at every position
+        return None
     for match in _LOSS.finditer(text):
         figure, unit = match.group("n"), match.group("unit") or ""
         in_money = match.group("yuan") or unit or figure[-1] in _BIG  # 损失3人 is no sum of money
@@ -244,6 +253,8 @@ def _loss(text: str) -> int | None:
 
 def _magnitude(text: str) -> float | None:
     magnitude = None
+    if "震" not in text:  # every form names the quake
+        return None
     for match in _MAGNITUDE.finditer(text):
         magnitude = float(match.group("m") or match.group("n") or match.group("k"))
     return magnitude

@@ -10,8 +10,10 @@ Each division is known by its full name (莲都区, 甘孜藏族自治州) and t
 东区, 市中区) are *weak*: they count only when a division above them is named too, or when the next characters
 show a place is meant (延长一煤矿, 资源某乡, 比如镇). A name shared by several divisions (朝阳区, 鼓楼区) is
 resolved by the other places in the post, else kept at the level all candidates share when that is below
-national. Matching is one Aho-Corasick pass, leftmost-longest, with `_NOT_PLACES` (大理石, 责成县 …) in the
-automaton so a place name hidden inside an ordinary word is consumed by that word. Wire datelines (新华社北京…电)
+national. Matching is leftmost-longest over every name found, with `_NOT_PLACES` (大理石, 责成县 …) among the
+names so a place name hidden inside an ordinary word is consumed by that word. Names are found by their first
+two characters (every name has at least two): a set lookup per position, three times faster here than an
+Aho-Corasick automaton whose root has a thousand children. Wire datelines (新华社北京…电)
 and a name followed by 游客/网友 (台湾游客) say where a reporter or a person is from, not where the story is.
 """
 
@@ -21,8 +23,6 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
-
-import ahocorasick
 
 from yuqing import adcodes
 from yuqing.divisions import names
@@ -93,6 +93,8 @@ _BYLINE = re.compile(
     r"[\u4e00-\u9fff]{2,4}\d{1,2}月\d{1,2}日(?:电|讯)|[\u4e00-\u9fff]{1,6}网讯"
     r"|【[^】]{0,12}(?:社|报|网|电|讯|台)[^】]{0,6}】|\[[^\]]{0,12}(?:社|报|网|电|讯)\]"
 )
+_BYLINE_SIGNS = ("日电", "日讯", "网讯", "【", "[")  # every byline has one; most posts have none
+
 # What may follow a weak short form to show a place is meant; 一 only when no measure word or adverb follows it.
 _NOT_AFTER_ONE = set("个家些直样起下点定般切天次种位条")
 _MARKERS = ("镇", "乡", "街道", "一", "某", "这边", "那边", "当地", "本地", "警方", "公安局", "交警")
@@ -104,6 +106,12 @@ class _Name:
     codes: frozenset[str]
     weak: bool
     short: bool
+    certain: frozenset[str]  # the divisions this name certainly lies in (all its codes share them)
+
+    @classmethod
+    def of(cls, codes: set[str], weak: bool, short: bool) -> _Name:
+        shared = adcodes.lowest_common_ancestor(sorted(codes))
+        return cls(frozenset(codes), weak, short, frozenset(adcodes.ancestors(shared)))
 
 
 def _forms(name: str) -> list[str]:
@@ -137,13 +145,15 @@ class RegionMatcher:
                 codes[form].add(adcodes.normalise(code))
                 short.setdefault(form, True)
         self._names = {
-            name: _Name(frozenset(found), name in _WEAK_FULL or (name in _COMMON and _counties(found)), short[name])
+            name: _Name.of(found, name in _WEAK_FULL or (name in _COMMON and _counties(found)), short[name])
             for name, found in codes.items()
         }
-        self._automaton = ahocorasick.Automaton()
-        for word in [*self._names, *_NOT_PLACES]:
-            self._automaton.add_word(word, word)
-        self._automaton.make_automaton()
+        by_start: dict[str, list[str]] = defaultdict(list)
+        for word in dict.fromkeys([*self._names, *_NOT_PLACES]):
+            if len(word) < 2:
+                raise ValueError(f"division name {word!r} is shorter than two characters")
+            by_start[word[:2]].append(word)
+        self._by_start = {start: tuple(sorted(words, key=len, reverse=True)) for start, words in by_start.items()}
 
     @classmethod
     @cache
@@ -155,31 +165,32 @@ class RegionMatcher:
 
     def _mentions(self, text: str) -> list[tuple[int, str]]:
         """Leftmost-longest, non-overlapping (end, name) of places, without ordinary words and demonyms."""
-        found = sorted(
-            ((end - len(word) + 1, end + 1, word) for end, word in self._automaton.iter(text)),
-            key=lambda m: (m[0], -m[1]),
-        )
         mentions, reach = [], 0
-        for start, end, word in found:
-            if start < reach:
+        for start in range(len(text) - 1):
+            words = self._by_start.get(text[start : start + 2])
+            if words is None or start < reach:
                 continue
-            reach = end
+            word = next((w for w in words if text.startswith(w, start)), None)  # longest first
+            if word is None:
+                continue
+            reach = end = start + len(word)
             if word in self._names and not _demonym(text, end) and not _feature_named(text, end, self._names[word]):
                 mentions.append((end, word))
         return mentions
 
     def find(self, text: str) -> list[str]:
         """Codes in order of first mention, de-duplicated, only the most specific of nested ones."""
-        mentions = self._mentions(_BYLINE.sub(lambda m: " " * len(m.group()), text))
-        evidence: dict[str, set[str]] = defaultdict(set)  # name → the divisions it certainly lies in
-        for _, word in mentions:
-            entry = self._names[word]
-            if not entry.weak:
-                evidence[word].update(adcodes.ancestors(adcodes.lowest_common_ancestor(sorted(entry.codes))))
+        if any(sign in text for sign in _BYLINE_SIGNS):
+            text = _BYLINE.sub(lambda m: " " * len(m.group()), text)
+        mentions = self._mentions(text)
+        evidence = {word: self._names[word].certain for _, word in mentions if not self._names[word].weak}
+        contexts: dict[str, frozenset[str]] = {}  # name → the places the *other* names certainly lie in
         codes = []
         for end, word in mentions:
             entry = self._names[word]
-            context = set().union(*(v for k, v in evidence.items() if k != word)) - {adcodes.NATIONAL}
+            if word not in contexts:
+                contexts[word] = frozenset().union(*(v for k, v in evidence.items() if k != word)) - {adcodes.NATIONAL}
+            context = contexts[word]
             code = _resolve(entry.codes, context)
             if code is None:
                 continue
@@ -190,7 +201,7 @@ class RegionMatcher:
         return [c for c in unique if not any(adcodes.is_below(other, c) for other in unique)]
 
 
-def _resolve(candidates: frozenset[str], context: set[str]) -> str | None:
+def _resolve(candidates: frozenset[str], context: frozenset[str]) -> str | None:
     """One code for a name: the candidate the other places point to, else what all candidates share."""
     if len(candidates) == 1:
         return next(iter(candidates))

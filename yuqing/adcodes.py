@@ -8,6 +8,8 @@ by a province (codes `XX90XX`, e.g. 仙桃市 429004) answer to the province.
 
 from __future__ import annotations
 
+from functools import cache
+
 NATIONAL = "000000"
 LEVELS = ("national", "province", "city", "county")
 MUNICIPALITIES = frozenset({"11", "12", "31", "50"})
@@ -54,12 +56,14 @@ def parent(code: str) -> str | None:
     return code[:4] + "00"
 
 
-def ancestors(code: str) -> list[str]:
-    """The code itself, then each level up to national."""
+@cache
+def ancestors(code: str) -> tuple[str, ...]:
+    """The code itself, then each level up to national. Cached: there are only some 3,500 divisions, and the
+    region matcher asks for the same chains for every post."""
     chain = [normalise(code)]
     while (up := parent(chain[-1])) is not None:
         chain.append(up)
-    return chain
+    return tuple(chain)
 
 
 def province_of(code: str) -> str | None:

@@ -32,7 +32,7 @@ from sklearn.svm import LinearSVC
 from classifier.ngrams import NgramTfidf
 
 SEED = 20261122
-FORMAT = 6  # raise when the features or models change, so the version of every label changes too
+FORMAT = 7  # raise when the features or models change, so the version of every label changes too
 EXTRA_DOMAIN_THRESHOLD = 0.5
 
 
@@ -96,7 +96,9 @@ class Models:
         handling_model = _calibrated_svm().fit(matrix[concern], handled)
         with_domain = np.array([bool(d) for d in domains])
         first = [d[0] for d in domains if d]
-        first_domain = LinearSVC(C=0.5, random_state=SEED).fit(matrix[with_domain], first)
+        # Balanced: the departments with few posts (water resources, tourism, discipline) are otherwise drowned by
+        # emergency management; 5-fold CV on train + dev, first domain correct 0.777 → 0.798.
+        first_domain = LinearSVC(C=0.5, class_weight="balanced", random_state=SEED).fit(matrix[with_domain], first)
         binarizer = MultiLabelBinarizer()
         targets = binarizer.fit_transform([list(d) for d, keep in zip(domains, with_domain, strict=True) if keep])
         extra = OneVsRestClassifier(LogisticRegression(C=10, max_iter=2000, random_state=SEED))

@@ -12,8 +12,8 @@ show a place is meant (延长一煤矿, 资源某乡, 比如镇). A name shared 
 resolved by the other places in the post, else kept at the level all candidates share when that is below
 national. Matching is leftmost-longest over every name found, with `_NOT_PLACES` (大理石, 责成县 …) among the
 names so a place name hidden inside an ordinary word is consumed by that word. Names are found by their first
-two characters (every name has at least two): a set lookup per position, three times faster here than an
-Aho-Corasick automaton whose root has a thousand children. Wire datelines (新华社北京…电)
+two characters (every name has at least two): a dict lookup per position, measured cheaper here than the
+Aho-Corasick automaton used before (its root has a thousand children). Wire datelines (新华社北京…电)
 and a name followed by 游客/网友 (台湾游客) say where a reporter or a person is from, not where the story is.
 """
 

@@ -8,7 +8,7 @@ by a province (codes `XX90XX`, e.g. 仙桃市 429004) answer to the province.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import lru_cache
 
 NATIONAL = "000000"
 LEVELS = ("national", "province", "city", "county")
@@ -56,10 +56,10 @@ def parent(code: str) -> str | None:
     return code[:4] + "00"
 
 
-@cache
+@lru_cache(maxsize=8192)
 def ancestors(code: str) -> tuple[str, ...]:
-    """The code itself, then each level up to national. Cached: there are only some 3,500 divisions, and the
-    region matcher asks for the same chains for every post."""
+    """The code itself, then each level up to national. Cached (bounded, as codes may come from input): there are
+    only some 3,500 divisions, and the region matcher asks for the same chains for every post."""
     chain = [normalise(code)]
     while (up := parent(chain[-1])) is not None:
         chain.append(up)

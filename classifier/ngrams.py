@@ -55,12 +55,15 @@ class NgramTfidf(TransformerMixin, BaseEstimator):
         if self._base() ** self.ngram_range[1] > 2**63:  # the largest key is base**n - 1
             raise ValueError(f"{self.analyzer} n-grams of {self.ngram_range[1]} do not fit in 64-bit keys")
         keys, rows = self._keys(documents)
-        order = np.lexsort((rows, keys))
+        order = np.lexsort((rows, keys))  # by n-gram, then by document
         keys, rows = keys[order], rows[order]
-        unique, starts, term_counts = np.unique(keys, return_index=True, return_counts=True)
-        new_pair = np.ones(len(keys), dtype=np.int64)
-        new_pair[1:] = (keys[1:] != keys[:-1]) | (rows[1:] != rows[:-1])
-        document_counts = np.add.reduceat(new_pair, starts) if len(keys) else np.zeros(0, dtype=np.int64)
+        new_key = np.ones(len(keys), dtype=bool)
+        new_key[1:] = keys[1:] != keys[:-1]
+        new_pair = new_key.copy()  # the first occurrence of an n-gram in a document
+        new_pair[1:] |= rows[1:] != rows[:-1]
+        starts = np.flatnonzero(new_key)
+        unique, term_counts = keys[starts], np.diff(np.append(starts, len(keys)))
+        document_counts = np.add.reduceat(new_pair.astype(np.int64), starts) if len(keys) else term_counts
         kept = (document_counts >= self.min_df) & (document_counts <= self.max_df * len(documents))
         unique, term_counts, document_counts = unique[kept], term_counts[kept], document_counts[kept]
         if self.max_features is not None and len(unique) > self.max_features:
@@ -81,22 +84,17 @@ class NgramTfidf(TransformerMixin, BaseEstimator):
         return normalize(counts, copy=False)
 
     def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
-        base, units = self._base(), self._units()
-        joiner = "" if self.analyzer == "char" else " "
-        names = []
+        base, names = self._base(), []
         for key in map(int, self.vocabulary_):
-            digits = []
+            units = []
             while key:
-                key, digit = divmod(key, base)
-                digits.append(units[digit])
-            names.append(joiner.join(reversed(digits)))
+                key, unit = divmod(key, base)
+                units.append(chr(unit - 1) if self.analyzer == "char" else self.tokens_[unit - 1])
+            names.append(("" if self.analyzer == "char" else " ").join(reversed(units)))
         return np.asarray(names, dtype=object)
 
     def _base(self) -> int:
         return _CHAR_BASE if self.analyzer == "char" else len(self.tokens_) + 2  # ids 1..n, n + 1 unknown
-
-    def _units(self) -> dict[int, str] | _Chars:
-        return _Chars() if self.analyzer == "char" else {i: word for i, word in enumerate(self.tokens_, start=1)}
 
     def _keys(self, documents: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """Every n-gram of every document as (key, document row), in one flat pair of arrays."""
@@ -115,11 +113,6 @@ class NgramTfidf(TransformerMixin, BaseEstimator):
 
 def _words(document: str) -> list[str]:
     return _TOKEN.findall(document.lower())
-
-
-class _Chars:
-    def __getitem__(self, unit: int) -> str:
-        return chr(unit - 1)
 
 
 def _packed(

@@ -19,6 +19,7 @@ from crawler.context import SourceReport
 from yuqing.config_models import Channels, SourceHealthRules
 from yuqing.config_models import Source as SourceConfig
 from yuqing.outbox import enqueue_to_channels
+from yuqing.storage.database import upsert
 from yuqing.storage.models import Notification, Source, SourceRun
 
 _BLOCKING = ("captcha", "login")
@@ -40,16 +41,15 @@ class RunOutcome:
 
 
 def source_ids(session: Session, sources: list[SourceConfig]) -> dict[str, int]:
-    """The database row of each configured source, created on first sight and kept in step with the file."""
+    """The database row of each configured source, created on first sight and kept in step with the file.
+
+    An upsert, because several crawler processes of a distributed run start at once and may all see a new source."""
     ids = {}
     for config in sources:
-        row = session.scalar(select(Source).where(Source.name == config.name))
-        if row is None:
-            row = Source(name=config.name, type=config.type, media=config.media, enabled=config.enabled)
-            session.add(row)
-        row.type, row.media, row.enabled = config.type, config.media, config.enabled
-        session.flush()
-        ids[config.name] = row.id
+        fields = {"type": config.type, "media": config.media, "enabled": config.enabled}
+        statement = upsert(session, Source).values(name=config.name, **fields)
+        statement = statement.on_conflict_do_update(index_elements=["name"], set_=fields).returning(Source.id)
+        ids[config.name] = session.execute(statement).scalar_one()
     return ids
 
 

@@ -18,14 +18,13 @@ from typing import Any
 
 from scrapy.crawler import CrawlerProcess
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from crawler.context import CrawlContext, StoredPost
 from crawler.health import RunOutcome, record_run, source_ids
 from crawler.spiders import SourcesSpider
 from yuqing.config_models import Source, SourceHealthRules
 from yuqing.settings import Settings
-from yuqing.storage.database import make_engine, session_factory, transaction
+from yuqing.storage.database import make_engine, session_factory, transaction, upsert
 from yuqing.storage.models import FetchState, utcnow
 from yuqing.storage.models import Source as SourceRow
 
@@ -115,8 +114,7 @@ def _save_validators(context: CrawlContext) -> None:
         for url, (etag, modified) in context.validators.items()
     ]
     with transaction(context.factory) as session:
-        insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-        statement = insert(FetchState).values(rows)
+        statement = upsert(session, FetchState).values(rows)
         session.execute(
             statement.on_conflict_do_update(
                 index_elements=["url"],

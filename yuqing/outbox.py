@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from yuqing.config_models import Channels
+from yuqing.storage.database import upsert
 from yuqing.storage.models import Notification, utcnow
 
 
@@ -55,10 +55,8 @@ def enqueue(
         "next_attempt_at": None,  # due at once
         "created_at": utcnow(),
     }
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = (
-        insert(Notification)
+        upsert(session, Notification)
         .values(**values)
         .on_conflict_do_nothing(index_elements=["dedupe_key"])
         .returning(Notification.id)  # rowcount is not reported for this statement on PostgreSQL

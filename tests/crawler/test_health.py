@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+import threading
+
+from conftest import gov_html
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
 from crawler.context import SourceReport
-from crawler.health import judge
+from crawler.health import judge, source_ids
+from yuqing.config_models import Source
+from yuqing.storage.database import session_factory, transaction
+from yuqing.storage.models import Source as SourceRow
 
 
 def report(**counts: int) -> SourceReport:
@@ -36,3 +45,29 @@ def test_a_blocked_page_fails_the_run_whatever_else_was_read() -> None:
     blocked = report(index_ok=3, items=9, detail_ok=9)
     blocked.fail("captcha", "captcha page instead of content", "detail")
     assert judge(blocked, had_items_before=True)[:2] == ("failed", "captcha")
+
+
+def test_processes_that_meet_a_new_source_at_once_share_one_row(engine) -> None:
+    """Distributed crawler processes start together; the second to register a source waits for the first and gets
+    its row (and the file's latest settings), instead of failing on the unique name."""
+    config = Source.model_validate(gov_html("http://127.0.0.1:9/gov/list.html"))
+    factory = session_factory(engine)
+    ids: list[int] = []
+    with transaction(factory) as first:
+        ids.append(source_ids(first, [config])[config.name])
+        second = threading.Thread(
+            target=lambda: ids.append(_register(factory, config.model_copy(update={"enabled": False})))
+        )
+        second.start()
+        second.join(timeout=0.5)  # it blocks on the first's uncommitted row
+    second.join(timeout=30)
+    assert not second.is_alive()
+    assert ids[0] == ids[1]
+    with factory() as session:
+        assert session.scalars(select(SourceRow)).all() == [session.get(SourceRow, ids[0])]
+        assert session.get(SourceRow, ids[0]).enabled is False
+
+
+def _register(factory: sessionmaker[Session], config: Source) -> int:
+    with transaction(factory) as session:
+        return source_ids(session, [config])[config.name]

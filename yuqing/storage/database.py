@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -50,6 +52,12 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
     """One unit of work: committed when the block ends, rolled back (and nothing half-written) on error."""
     with factory() as session, session.begin():
         yield session
+
+
+def upsert(session: Session, model: Any) -> Any:
+    """An INSERT for `model` that can take ON CONFLICT (both databases have it, each in its own dialect)."""
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
 
 
 def _alembic_config(engine: Engine) -> Config:

@@ -5,11 +5,21 @@ Environment variables (the README lists them too):
 - `YUQING_SOURCES`: another sources file (default: `sources.yaml` in the config folder).
 - `YUQING_DATA`: another data folder (default: `data/` of the project).
 - `YUQING_DATABASE_URL`: a SQLAlchemy URL; default SQLite in the data folder.
-- Secrets, never in files: `SLACK_BOT_TOKEN`, `SMTP_PASSWORD`, and per source the variable its `cookies_env` names.
+- `YUQING_MODEL`: another trained model file (default: `model/classifier.joblib` in the data folder).
+- `YUQING_SLACK_BASE_URL`, `YUQING_SLACK_DEFAULT_CHANNEL`: override `notifications.yaml`'s Slack settings.
+- `YUQING_SCRAPY_SETTINGS`: a JSON object of Scrapy settings overriding the crawler's.
+- `YUQING_REDIS_URL`, `YUQING_REDIS_PREFIX`: the shared frontier of `crawl --distributed`.
+- Secrets, never in files: `SLACK_BOT_TOKEN`, `SMTP_PASSWORD`, and the variables that config names by `*_env` keys
+  (a source's `cookies_env`, a webhook's `secret_env`, a body's `slack_webhook_env`), read through `Settings.secret`.
+
+This is the only module that reads the environment: every other part is handed what it needs through `Settings`.
+The data folder holds what the service writes (the SQLite database, the trained model); the training corpus and
+the segmentation dictionary ship with the code (`data/` of the project) and are only read.
 """
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -33,6 +43,9 @@ from yuqing.config_models import (
 )
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SHIPPED_DATA = PROJECT_ROOT / "data"  # the corpus, the dictionary and the bundled samples, as the code ships them
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
+DEFAULT_REDIS_PREFIX = "yuqing:crawl"
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -109,7 +122,12 @@ class Settings:
     notifications: NotificationsConfig
     briefing: BriefingConfig
     secrets: Secrets = field(repr=False)
+    environ: dict[str, str] = field(repr=False, default_factory=dict)  # for the secrets config names by variable
     database_url_override: str | None = None
+    model_file_override: Path | None = None
+    scrapy_overrides: dict[str, Any] = field(default_factory=dict)
+    redis_url: str = DEFAULT_REDIS_URL
+    redis_prefix: str = DEFAULT_REDIS_PREFIX
 
     @cached_property
     def database_url(self) -> str:
@@ -123,6 +141,45 @@ class Settings:
     @cached_property
     def timezone(self) -> ZoneInfo:
         return ZoneInfo(self.service.timezone)
+
+    @property
+    def model_file(self) -> Path:
+        return self.model_file_override or self.data_dir / "model" / "classifier.joblib"
+
+    @property
+    def corpus_dir(self) -> Path:
+        return SHIPPED_DATA / "corpus" / "posts"
+
+    @property
+    def dictionary_file(self) -> Path:
+        return SHIPPED_DATA / "dictionary" / "government-terms.txt"
+
+    def secret(self, variable: str | None) -> str | None:
+        """The value of an environment variable that config names (`cookies_env`, `secret_env`, ...); None if unset."""
+        return (self.environ.get(variable) or None) if variable else None
+
+    def child_environment(self) -> dict[str, str]:
+        """The environment for a child process of this service (the crawl job), pointing it at the same config,
+        data and database, so the child loads exactly these settings."""
+        return {
+            **self.environ,
+            "YUQING_CONFIG": str(self.config_dir),
+            "YUQING_SOURCES": str(self.sources_file),
+            "YUQING_DATA": str(self.data_dir),
+            "YUQING_DATABASE_URL": self.database_url,
+        }
+
+
+def _scrapy_overrides(raw: str | None) -> dict[str, Any]:
+    if not raw:
+        return {}
+    try:
+        overrides = json.loads(raw)
+    except json.JSONDecodeError as error:
+        raise ConfigError(f"YUQING_SCRAPY_SETTINGS: not JSON ({error.msg} at column {error.colno})") from error
+    if not isinstance(overrides, dict):
+        raise ConfigError("YUQING_SCRAPY_SETTINGS: expected a JSON object of Scrapy settings")
+    return overrides
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
@@ -162,5 +219,10 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             slack_bot_token=env.get("SLACK_BOT_TOKEN") or None,
             smtp_password=env.get("SMTP_PASSWORD") or None,
         ),
+        environ=dict(env),
         database_url_override=env.get("YUQING_DATABASE_URL") or None,
+        model_file_override=Path(env["YUQING_MODEL"]) if env.get("YUQING_MODEL") else None,
+        scrapy_overrides=_scrapy_overrides(env.get("YUQING_SCRAPY_SETTINGS")),
+        redis_url=env.get("YUQING_REDIS_URL") or DEFAULT_REDIS_URL,
+        redis_prefix=env.get("YUQING_REDIS_PREFIX") or DEFAULT_REDIS_PREFIX,
     )

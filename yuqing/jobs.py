@@ -1,4 +1,6 @@
-"""The service's jobs and the record of every run (the truth about what ran is in the database)."""
+"""Jobs, as stages hand them to the service, and the record of every run (the truth about what ran is in the
+database). Each stage has a `jobs(settings, engine)` function returning its `Job`s; the wiring package collects
+them and schedules them."""
 
 from __future__ import annotations
 
@@ -23,6 +25,14 @@ class Job:
     name: str
     every: timedelta
     run: Callable[[], str]  # does the work, returns a one-line summary
+
+
+def configured(settings: Settings, name: str, make_run: Callable[[], Callable[[], str]]) -> list[Job]:
+    """The job `name` with its interval from service.yaml, or nothing when it is absent or disabled there."""
+    config = settings.service.jobs.get(name)
+    if config is None or not config.enabled:
+        return []
+    return [Job(name, config.every, make_run())]
 
 
 def sqlite_maintenance(engine: Engine) -> str:

@@ -20,11 +20,11 @@ import jieba
 
 from classifier.batch import classify_all
 from classifier.corpus import read_corpus
-from classifier.labeller import model_path
 from classifier.tokens import tokens
-from classifier.training import CORPUS
 from yuqing.records import PostIn
 from yuqing.settings import load_settings
+
+CORPUS = load_settings().corpus_dir
 
 
 def posts(count: int) -> list[PostIn]:
@@ -52,15 +52,15 @@ def main() -> None:
     sample, settings = posts(arguments.posts), load_settings()
 
     jieba.initialize()
-    list(classify_all(sample[:1000], settings, model_path()))  # load the model and the dictionary outside the timing
+    list(classify_all(sample[:1000], settings))  # load the model and the dictionary outside the timing
     rounds = []
     for _ in range(arguments.rounds):
         baseline = timed(lambda: [jieba.lcut(post.text) for post in sample], len(sample))
         segmenter = timed(lambda: [tokens(post.text) for post in sample], len(sample))
-        single = timed(lambda: list(classify_all(sample, settings, model_path())), len(sample))
+        single = timed(lambda: list(classify_all(sample, settings)), len(sample))
         rounds.append((single / baseline, baseline, segmenter, single))
     ratio, baseline, segmenter, single = sorted(rounds)[len(rounds) // 2]
-    parallel = timed(lambda: list(classify_all(sample, settings, model_path(), workers=arguments.workers)), len(sample))
+    parallel = timed(lambda: list(classify_all(sample, settings, workers=arguments.workers)), len(sample))
 
     print(f"posts: {len(sample)} of about 100 characters")
     print(f"rounds: {len(rounds)}, ratios {', '.join(f'{r[0]:.2f}' for r in rounds)}; the median round:")

@@ -5,20 +5,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
 from typing import Any
 
 from classifier.labeller import Classifier
 from yuqing.records import PostIn
-from yuqing.settings import Settings, load_settings
+from yuqing.settings import Settings
 
 BATCH = 1000
 _worker: Classifier | None = None
 
 
-def _start_worker(environ: dict[str, str], path: str) -> None:
+def _start_worker(settings: Settings) -> None:
     global _worker
-    _worker = Classifier.load(load_settings(environ), Path(path))
+    _worker = Classifier.load(settings)
 
 
 def _label_in_worker(posts: list[PostIn]) -> list[dict[str, Any]]:
@@ -27,18 +26,14 @@ def _label_in_worker(posts: list[PostIn]) -> list[dict[str, Any]]:
 
 
 def classify_all(
-    posts: Sequence[PostIn], settings: Settings, path: Path, workers: int = 1, environ: dict[str, str] | None = None
+    posts: Sequence[PostIn], settings: Settings, workers: int = 1
 ) -> Iterator[dict[str, Any]]:
     batches = [list(posts[i : i + BATCH]) for i in range(0, len(posts), BATCH)]
     if workers <= 1 or len(batches) <= 1:
-        classifier = Classifier.load(settings, path)
+        classifier = Classifier.load(settings)
         for batch in batches:
             yield from (r.output for r in classifier.label(batch, explain=False))
         return
-    import os
-
-    with ProcessPoolExecutor(
-        max_workers=workers, initializer=_start_worker, initargs=(dict(environ or os.environ), str(path))
-    ) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(settings,)) as pool:
         for outputs in pool.map(_label_in_worker, batches):
             yield from outputs

@@ -20,9 +20,9 @@ from classifier.model import SEED, frame
 from classifier.regions import RegionMatcher
 from classifier.tokens import tokens
 from classifier.training import fit
-from yuqing.config_models import CATEGORY_IDS
 from yuqing.records import PostIn
 from yuqing.settings import Settings
+from yuqing.vocabulary import Category
 
 
 def region_scores(examples: list[Example], matcher: RegionMatcher) -> dict[str, float]:
@@ -70,11 +70,11 @@ def evaluate(examples: list[Example], classifier: Classifier, split: str, with_c
         "posts": len(chosen),
         "model_version": classifier.version,
         "category": classification_report(
-            gold, predicted, labels=list(CATEGORY_IDS), output_dict=True, zero_division=0
+            gold, predicted, labels=list(Category), output_dict=True, zero_division=0
         ),
         "confusion": {
-            "labels": list(CATEGORY_IDS),
-            "matrix": confusion_matrix(gold, predicted, labels=list(CATEGORY_IDS)).tolist(),
+            "labels": list(Category),
+            "matrix": confusion_matrix(gold, predicted, labels=list(Category)).tolist(),
         },
         "handling_macro_f1": f1_score(
             [e.handling for e, _ in concern], [o["handling"] for _, o in concern], average="macro"
@@ -100,7 +100,7 @@ def as_text(report: dict[str, Any]) -> str:
         "",
         f"{'category':<16}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>10}",
     ]
-    for label in [*CATEGORY_IDS, "macro avg"]:
+    for label in [*Category, "macro avg"]:
         row = report["category"][label]
         lines.append(
             f"{label:<16}{row['precision']:>10.3f}{row['recall']:>10.3f}{row['f1-score']:>10.3f}"

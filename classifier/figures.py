@@ -24,7 +24,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from yuqing.config_models import SEVERITY_LEVELS, CategoriesConfig
+from yuqing.config_models import CategoriesConfig
+from yuqing.vocabulary import SEVERITY_GRAVEST_FIRST
 
 # Traditional → simplified for the characters the patterns below use, plus full-width digits; one char for one, so
 # positions do not move. Cheaper than a full conversion on every post, and the caller may not have converted.
@@ -296,7 +297,7 @@ def _level(criterion: str, value: float | None, categories: CategoriesConfig) ->
     """The gravest level whose threshold the value reaches."""
     if value is None:
         return None
-    for level in SEVERITY_LEVELS:  # gravest first
+    for level in SEVERITY_GRAVEST_FIRST:
         threshold = getattr(categories.severity[level], criterion)
         if threshold is not None and value >= threshold:
             return level
@@ -319,4 +320,4 @@ def severity_of(figures: Figures, text: str, categories: CategoriesConfig) -> st
         *_wording_levels(text.translate(_FOLD), categories),
     ]
     levels = [level for level in found if level is not None]
-    return min(levels, key=SEVERITY_LEVELS.index) if levels else None
+    return min(levels, key=SEVERITY_GRAVEST_FIRST.index) if levels else None

@@ -7,10 +7,8 @@ table. Monitoring schemes then set a category or raise a priority, and the expla
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from classifier.corpus import analysis_text
@@ -19,15 +17,10 @@ from classifier.model import Models, frame
 from classifier.regions import RegionMatcher
 from classifier.schemes import apply_schemes, compile_schemes, decide
 from classifier.tokens import tokens
-from yuqing.priority import priority_of
 from yuqing.records import PostIn
-from yuqing.settings import PROJECT_ROOT, Settings
+from yuqing.settings import Settings
 from yuqing.text import simplified
-
-
-def model_path() -> Path:
-    """Where the trained model lives: YUQING_MODEL, else data/model/classifier.joblib of the project."""
-    return Path(os.environ.get("YUQING_MODEL") or PROJECT_ROOT / "data" / "model" / "classifier.joblib")
+from yuqing.vocabulary import priority_of
 
 
 @dataclass(frozen=True)
@@ -46,8 +39,8 @@ class Classifier:
         self.schemes = compile_schemes(settings.schemes)
 
     @classmethod
-    def load(cls, settings: Settings, path: Path | None = None) -> Classifier:
-        return cls(Models.load(path or model_path()), settings)
+    def load(cls, settings: Settings) -> Classifier:
+        return cls(Models.load(settings.model_file), settings)
 
     def label(self, posts: Sequence[PostIn], explain: bool = True) -> list[Labelled]:
         """Label a batch; `explain=False` skips the strongest-feature search, which only stored labels show."""

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 
 from yuqing.config_models import SchemesConfig
 from yuqing.expressions import Expression, Haystack, parse
-
-PRIORITY_ORDER = ("low", "high", "critical")  # raise_priority only ever moves a post to the right
+from yuqing.vocabulary import Priority
 
 
 @dataclass(frozen=True)
@@ -72,4 +71,4 @@ def decide(category: str, priority: str, hits: Sequence[SchemeHit]) -> tuple[str
     `raise_priority` (low < high < critical), never lower than it was."""
     category = next((hit.set_category for hit in hits if hit.set_category), category)
     raised = [hit.raise_priority for hit in hits if hit.raise_priority]
-    return category, max([priority, *raised], key=PRIORITY_ORDER.index)
+    return category, max([priority, *raised], key=lambda p: Priority(p).rank)

@@ -20,10 +20,7 @@ from classifier.corpus import Example, analysis_text, read_corpus
 from classifier.corpus import select as select_split
 from classifier.model import Models, frame, library_versions
 from classifier.tokens import tokens
-from yuqing.settings import PROJECT_ROOT
 from yuqing.storage.models import LabelCorrection, Post
-
-CORPUS = PROJECT_ROOT / "data" / "corpus" / "posts"
 
 
 @dataclass(frozen=True)
@@ -76,7 +73,7 @@ def fit(examples: list[Example], extra: list[Example] | None = None) -> Models:
     )
 
 
-def train(out: Path, corpus: Path = CORPUS, engine: Engine | None = None) -> TrainingReport:
+def train(out: Path, corpus: Path, engine: Engine | None = None) -> TrainingReport:
     examples = select_split(read_corpus(corpus), "train", "dev")
     fixes: list[Example] = []
     if engine is not None:

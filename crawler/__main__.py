@@ -1,8 +1,9 @@
 """`python -m crawler ARGS` is `yuqing crawl ARGS`: the service runs each crawl in a child process this way,
-because Twisted's reactor cannot be started twice in one process."""
+because Twisted's reactor cannot be started twice in one process. (`commands` holds the one `crawl` command, so
+Typer runs it directly.)"""
 
 import sys
 
-from yuqing.cli import app
+from crawler.commands import commands
 
-app(args=["crawl", *sys.argv[1:]], prog_name="yuqing")
+commands(args=sys.argv[1:], prog_name="yuqing crawl")

@@ -13,14 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from yuqing import adcodes
-from yuqing.priority import priority_of
+from yuqing.config_models import TimersConfig
 from yuqing.records import Assignment, Body, Deadlines, EventIn
 from yuqing.settings import Settings
+from yuqing.vocabulary import ObligationKind, Priority, priority_of
 
 T = TypeVar("T")
 
@@ -39,9 +40,7 @@ class AssignmentRules:
     known_domains: frozenset[str]
     severity_min_level: dict[str, str]
     critical_severities: tuple[str, ...]
-    release_hours: float
-    press_conference_hours: float
-    respond_hours: float
+    timers: TimersConfig
     timezone: ZoneInfo
 
     @classmethod
@@ -53,9 +52,7 @@ class AssignmentRules:
             known_domains=frozenset(organisations.domains),
             severity_min_level=dict(organisations.severity_min_level),
             critical_severities=tuple(settings.categories.critical_severities),
-            release_hours=settings.timers.critical.release_hours,
-            press_conference_hours=settings.timers.critical.press_conference_hours,
-            respond_hours=settings.timers.high.respond_hours,
+            timers=settings.timers,
             timezone=settings.timezone,
         )
 
@@ -85,13 +82,13 @@ def deadlines_for(priority: str, t0: datetime | None, rules: AssignmentRules) ->
         return Deadlines()
     if t0.tzinfo is None:
         t0 = t0.replace(tzinfo=rules.timezone)
-    if priority == "critical":
+    due = rules.timers.due
+    if priority == Priority.CRITICAL:
         return Deadlines(
-            release=t0 + timedelta(hours=rules.release_hours),
-            press_conference=t0 + timedelta(hours=rules.press_conference_hours),
+            release=due(ObligationKind.RELEASE, t0), press_conference=due(ObligationKind.PRESS_CONFERENCE, t0)
         )
-    if priority == "high":
-        return Deadlines(respond=t0 + timedelta(hours=rules.respond_hours))
+    if priority == Priority.HIGH:
+        return Deadlines(respond=due(ObligationKind.RESPOND, t0))
     return Deadlines()
 
 

@@ -17,16 +17,15 @@ from sqlalchemy.orm import Session
 
 from responder.assignment import AssignmentRules, assign
 from responder.bodies import Directory, NamedBody
-from responder.events import PRIORITY_RANK, SEVERITY_RANK, critical_since
+from responder.events import critical_since
 from responder.notices import notify
 from responder.obligations import add_obligation, cancel, open_obligations
 from yuqing import adcodes
+from yuqing.audit import audit
 from yuqing.records import Assignment, Body, EventIn
 from yuqing.settings import Settings
 from yuqing.storage.models import Case, Event, EventPost, Post
-from yuqing.users import audit
-
-ACTIVE_STATES = ("open", "acknowledged", "released", "press_held", "responded")
+from yuqing.vocabulary import CaseStatus, ObligationKind, Priority, gravity
 
 
 @dataclass
@@ -132,12 +131,12 @@ def _tell(session: Session, responder: Responder, case: Case, kind: str, key: st
 
 def _schedule(session: Session, responder: Responder, case: Case, event: Event) -> None:
     timers = responder.settings.timers
-    if case.priority == "critical":
+    if case.priority == Priority.CRITICAL:
         starts = critical_since(session, event)
-        add_obligation(session, case, "release", starts, timers.critical.release_hours, timers)
-        add_obligation(session, case, "press_conference", starts, timers.critical.press_conference_hours, timers)
-    elif case.priority == "high":
-        add_obligation(session, case, "respond", event.t0, timers.high.respond_hours, timers)
+        add_obligation(session, case, ObligationKind.RELEASE, starts, timers)
+        add_obligation(session, case, ObligationKind.PRESS_CONFERENCE, starts, timers)
+    elif case.priority == Priority.HIGH:
+        add_obligation(session, case, ObligationKind.RESPOND, event.t0, timers)
 
 
 def open_case(session: Session, responder: Responder, event: Event, now: datetime) -> Case:
@@ -187,10 +186,7 @@ def upgrade_case(session: Session, responder: Responder, case: Case, event: Even
 
 
 def _graver(event: Event, case: Case) -> bool:
-    return (PRIORITY_RANK[event.priority], SEVERITY_RANK[event.severity]) > (
-        PRIORITY_RANK[case.priority],
-        SEVERITY_RANK[case.severity],
-    )
+    return gravity(event.priority, event.severity) > gravity(case.priority, case.severity)
 
 
 def _follow_t0(session: Session, case: Case, event: Event) -> None:
@@ -220,7 +216,7 @@ def sync_cases(session: Session, responder: Responder, event_ids: set[int], now:
                 open_case(session, responder, event, now)
                 counts["opened"] += 1
             continue
-        if case.status not in ACTIVE_STATES:
+        if not CaseStatus(case.status).is_active:
             continue
         _follow_t0(session, case, event)
         if _graver(event, case):

@@ -24,11 +24,9 @@ from sqlalchemy.orm import Session
 
 from yuqing import adcodes
 from yuqing.config_models import EventRules
-from yuqing.priority import priority_of
 from yuqing.storage.models import Event, EventPost, EventUpgrade, Label, LabelCorrection, Post, Source
+from yuqing.vocabulary import gravity, priority_of
 
-PRIORITY_RANK = {"low": 0, "high": 1, "critical": 2}
-SEVERITY_RANK = {None: 0, "IV": 1, "III": 2, "II": 3, "I": 4}
 EVENT_TERMS_KEPT = 300
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 # Characters that make a bigram say nothing about the happening itself.
@@ -60,7 +58,7 @@ class PostLabel:
     corrected: bool
 
     def rank(self) -> tuple[int, int]:
-        return PRIORITY_RANK[self.priority], SEVERITY_RANK[self.severity]
+        return gravity(self.priority, self.severity)
 
     def supported(self, rules: EventRules) -> bool:
         return self.corrected or self.confidence >= rules.min_confidence
@@ -257,7 +255,7 @@ class EventGrouper:
     def _merge_labels(self, event: Event, post: Post, label: PostLabel) -> None:
         event.regions = most_specific([*event.regions, *label.regions])
         event.domains = list(dict.fromkeys([*event.domains, *label.domains]))
-        current = (PRIORITY_RANK[event.priority], SEVERITY_RANK[event.severity])
+        current = gravity(event.priority, event.severity)
         if not label.supported(self.rules) or label.rank() <= current:
             return
         self.session.add(

@@ -13,12 +13,13 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from responder.cases import ACTIVE_STATES, Responder, apply_assignment
+from responder.cases import Responder, apply_assignment
 from responder.events import most_specific
 from responder.obligations import add_obligation, cancel, meet, open_obligations
+from yuqing.audit import audit
 from yuqing.records import Body
 from yuqing.storage.models import Case, Event, EventPost, LabelCorrection, Obligation
-from yuqing.users import audit
+from yuqing.vocabulary import CaseStatus, ObligationKind
 
 
 class CaseError(ValueError):
@@ -26,7 +27,7 @@ class CaseError(ValueError):
 
 
 def _active(case: Case, action: str) -> None:
-    if case.status not in ACTIVE_STATES:
+    if not CaseStatus(case.status).is_active:
         raise CaseError(f"case {case.id} is {case.status}; cannot {action}")
 
 
@@ -49,8 +50,7 @@ def _meet_next(session: Session, case: Case, kind: str, at: datetime, missing: s
 
 def _start_follow_up(session: Session, responder: Responder, case: Case, at: datetime, sequence: int) -> None:
     """The next 持续发布 obligation, counted from the release or press conference just recorded."""
-    timers = responder.settings.timers
-    add_obligation(session, case, "follow_up", at, timers.critical.follow_up_every_hours, timers, sequence)
+    add_obligation(session, case, ObligationKind.FOLLOW_UP, at, responder.settings.timers, sequence)
 
 
 def acknowledge(session: Session, case: Case, actor: str, at: datetime) -> None:

@@ -15,13 +15,6 @@ from yuqing.records import Body
 from yuqing.settings import Settings
 from yuqing.storage.models import Case, EventPost, Obligation, Post
 
-KIND_TEXT = {
-    "release": "发布权威信息",
-    "press_conference": "举行新闻发布会",
-    "follow_up": "持续发布权威信息",
-    "respond": "回应关切",
-}
-
 
 def representative_post(session: Session, event_id: int) -> Post | None:
     """The most widely spread post of the event (the earliest among equals)."""

@@ -10,20 +10,19 @@ the same database finds nothing left to do. After downtime only the latest level
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from responder.bodies import Directory, NamedBody
-from responder.notices import KIND_TEXT, describe_time_left, notify
+from responder.notices import notify
 from yuqing import adcodes
 from yuqing.config_models import TimersConfig
 from yuqing.records import Body
 from yuqing.settings import Settings
 from yuqing.storage.models import Case, Obligation
-
-OPEN_STATES = ("open", "breached")  # a breached obligation is still owed; meeting it late is recorded
+from yuqing.vocabulary import OBLIGATION_TEXT, OWED_OBLIGATION_STATUSES, ObligationKind, time_left
 
 
 def alert_levels(obligation: Obligation, timers: TimersConfig) -> list[tuple[str, datetime]]:
@@ -41,9 +40,8 @@ def next_alert_after(obligation: Obligation, timers: TimersConfig, moment: datet
 def add_obligation(
     session: Session,
     case: Case,
-    kind: str,
+    kind: ObligationKind,
     starts_at: datetime,
-    hours: float,
     timers: TimersConfig,
     sequence: int = 0,
 ) -> Obligation:
@@ -52,7 +50,7 @@ def add_obligation(
         kind=kind,
         sequence=sequence,
         starts_at=starts_at,
-        due_at=starts_at + timedelta(hours=hours),
+        due_at=timers.due(kind, starts_at),
         status="open",
     )
     obligation.next_alert_at = alert_levels(obligation, timers)[0][1]
@@ -62,7 +60,7 @@ def add_obligation(
 
 
 def open_obligations(session: Session, case_id: int, kind: str | None = None) -> list[Obligation]:
-    query = select(Obligation).where(Obligation.case_id == case_id, Obligation.status.in_(OPEN_STATES))
+    query = select(Obligation).where(Obligation.case_id == case_id, Obligation.status.in_(OWED_OBLIGATION_STATUSES))
     if kind is not None:
         query = query.where(Obligation.kind == kind)
     return list(session.scalars(query.order_by(Obligation.sequence, Obligation.id)))
@@ -105,7 +103,7 @@ def check_deadlines(
     for obligation in session.scalars(query):
         case = session.get_one(Case, obligation.case_id)
         level, _ = [(name, at) for name, at in alert_levels(obligation, timers) if at <= now][-1]
-        what = KIND_TEXT[obligation.kind]
+        what = OBLIGATION_TEXT[ObligationKind(obligation.kind)]
         if level == "breach":
             obligation.status, obligation.breached_at = "breached", obligation.due_at
             recipients = breach_recipients(case, directory)
@@ -113,7 +111,7 @@ def check_deadlines(
             result.breaches += 1
         else:
             recipients = [directory.lookup(Body(adcode=case.lead_adcode, domain=case.lead_domain))]
-            message = f"案件#{case.id}需{what}，{describe_time_left(obligation.due_at, now)}"
+            message = f"案件#{case.id}需{what}，{time_left(obligation.due_at, now)}"
             result.warnings += 1
         obligation.next_alert_at = next_alert_after(obligation, timers, now)
         result.alerts += notify(

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, MetaData
 
-from yuqing.settings import PROJECT_ROOT
+from yuqing.settings import PROJECT_ROOT, load_settings
 from yuqing.storage.database import make_engine, upgrade
 
 YUQING = Path(sys.executable).with_name("yuqing")
@@ -88,5 +88,10 @@ class Cli:
 def cli(tmp_path: Path, config_dir: Path, database_url: str) -> Cli:
     """The installed `yuqing` command, on the test's config copy, data folder and database."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("YUQING_", "SLACK_", "SMTP_"))}
-    env.update(YUQING_CONFIG=str(config_dir), YUQING_DATA=str(tmp_path / "data"), YUQING_DATABASE_URL=database_url)
+    env.update(
+        YUQING_CONFIG=str(config_dir),
+        YUQING_DATA=str(tmp_path / "data"),
+        YUQING_DATABASE_URL=database_url,
+        YUQING_MODEL=str(load_settings({}).model_file),  # the model make builds, not one in the test's data folder
+    )
     return Cli(env)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from yuqing.priority import priority_of
 from yuqing.storage.models import Label, Post, Source
+from yuqing.vocabulary import priority_of
 
 SHANGHAI = timezone(timedelta(hours=8))
 T0 = datetime(2026, 11, 18, 8, 0, tzinfo=SHANGHAI)

@@ -13,7 +13,7 @@ from factories import T0, add_complaint, add_critical_explosion, run_together
 from servers import fake_slack, smtp_server, webhook_receiver
 from sqlalchemy import select
 
-from responder.alerts.dispatcher import Dispatcher, Transports, requeue
+from notifications.dispatcher import Dispatcher, requeue
 from responder.cases import Responder
 from responder.lifecycle import record_response
 from responder.runner import check_clocks, group_and_open
@@ -40,8 +40,8 @@ def slack_settings(config_dir: Path, slack, **env: str):
     return settings_for(config_dir, SLACK_BOT_TOKEN="xoxb-test", YUQING_SLACK_BASE_URL=slack.url, **env)
 
 
-def dispatcher(engine, settings, now, environ=None) -> Dispatcher:
-    return Dispatcher(settings, session_factory(engine), Transports(settings, environ or {}), clock=lambda: now)
+def dispatcher(engine, settings, now) -> Dispatcher:
+    return Dispatcher(settings, session_factory(engine), clock=lambda: now)
 
 
 def open_case(engine, settings, *, critical: bool = True, now=T0 + HOUR) -> None:
@@ -74,7 +74,7 @@ def test_each_alert_arrives_once_as_block_kit(engine, config_dir, slack) -> None
         "中共浙江省委宣传部",
         "时限·发布权威信息",
         "11-18 13:00",
-        "剩余 4 小时 0 分",
+        "剩余4小时0分钟",
         "发布权威信息，讲清事实真相",
         "http://127.0.0.1:8000/cases/1",
         "莲都化工企业爆炸死亡升至12人",
@@ -176,7 +176,7 @@ def test_an_in_doubt_alert_that_never_reached_slack_is_sent(engine, config_dir, 
     def killed_before_sending(*args, **kwargs):
         raise KeyboardInterrupt("killed before the call")
 
-    monkeypatch.setattr(crashing.transports.slack, "send", killed_before_sending)
+    monkeypatch.setattr(crashing.transports.by_channel["slack"], "send", killed_before_sending)
     with pytest.raises(KeyboardInterrupt):
         crashing.run()
     result = dispatcher(engine, settings, T0 + timedelta(seconds=121)).run()
@@ -270,12 +270,12 @@ def test_a_signed_generic_webhook_carries_the_alert(engine, config_dir) -> None:
             ),
             encoding="utf-8",
         )
-        settings = settings_for(config_dir)
+        settings = settings_for(config_dir, OPS_SECRET="s3")
         with transaction(session_factory(engine)) as session:
             enqueue(session, key="w1", kind="test", channel="webhook", recipient="ops", payload={"message": "hi"})
         receiver.statuses = [503]
-        assert dispatcher(engine, settings, T0, {"OPS_SECRET": "s3"}).run().retried == 1
-        assert dispatcher(engine, settings, T0 + HOUR, {"OPS_SECRET": "s3"}).run().sent == 1
+        assert dispatcher(engine, settings, T0).run().retried == 1
+        assert dispatcher(engine, settings, T0 + HOUR).run().sent == 1
         request = receiver.requests[-1]
     body = json.loads(request["body"])
     assert body["key"] == "w1|webhook:ops" and body["alert"]["message"] == "hi"
@@ -297,10 +297,10 @@ def test_a_dingtalk_robot_gets_markdown_and_a_signed_url(engine, config_dir) -> 
             ),
             encoding="utf-8",
         )
-        settings = settings_for(config_dir)
+        settings = settings_for(config_dir, DING="SECxyz")
         with transaction(session_factory(engine)) as session:
             enqueue(session, key="d1", kind="test", channel="webhook", recipient="ding", payload={"message": "hi"})
-        assert dispatcher(engine, settings, T0, {"DING": "SECxyz"}).run().sent == 1
+        assert dispatcher(engine, settings, T0).run().sent == 1
         request = receiver.requests[0]
     body = json.loads(request["body"])
     assert body["msgtype"] == "markdown" and "hi" in body["markdown"]["text"]
@@ -328,9 +328,9 @@ def test_a_body_can_use_a_slack_incoming_webhook(engine, config_dir) -> None:
             ),
             encoding="utf-8",
         )
-        settings = settings_for(config_dir)
+        settings = settings_for(config_dir, LIANDU_HOOK=receiver.url)
         open_case(engine, settings, critical=False)
-        result = dispatcher(engine, settings, T0 + HOUR, {"LIANDU_HOOK": receiver.url}).run()
+        result = dispatcher(engine, settings, T0 + HOUR).run()
         (request,) = receiver.requests
     assert result.sent == 1 and result.logged == 2  # the two coordinators' Slack channels have no token here
     body = json.loads(request["body"])

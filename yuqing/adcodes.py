@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from yuqing.vocabulary import Level
+
 NATIONAL = "000000"
-LEVELS = ("national", "province", "city", "county")
+LEVELS = tuple(Level)  # from the top
 MUNICIPALITIES = frozenset({"11", "12", "31", "50"})
 
 

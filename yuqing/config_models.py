@@ -7,22 +7,12 @@ Secrets never appear here: they are read from the environment by `yuqing.setting
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
-CATEGORY_IDS = ("policy", "public_interest", "credibility", "emergency", "moral", "rumor", "other")
-HANDLING_IDS = ("suggestion", "difficulty", "major_issue", "unclear", "wrong_view", "false_info")
-SEVERITY_LEVELS = ("I", "II", "III", "IV")
-LEVEL_NAMES = ("national", "province", "city", "county")
-MEDIA_TYPES = ("news", "gov", "weibo", "wechat", "forum", "douyin")
-
-Category = Literal["policy", "public_interest", "credibility", "emergency", "moral", "rumor", "other"]
-Handling = Literal["suggestion", "difficulty", "major_issue", "unclear", "wrong_view", "false_info"]
-Severity = Literal["I", "II", "III", "IV"]
-Level = Literal["national", "province", "city", "county"]
-Media = Literal["news", "gov", "weibo", "wechat", "forum", "douyin"]
+from yuqing.vocabulary import Category, Handling, Level, Media, ObligationKind, Priority, Severity
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -45,7 +35,7 @@ def parse_duration(value: object) -> timedelta:
 
 
 Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
-Adcode = Annotated[str, Field(pattern=r"^\d{6}$")]
+Adcode = Annotated[str, Field(pattern=r"^\d{6}$")]  # a 6-digit division code (DOMAIN.md §6)
 
 
 def _named_once(items: list[Any], what: str) -> list[Any]:
@@ -186,7 +176,7 @@ class Scheme(Strict):
     expression: str = Field(min_length=1)
     fields: list[Literal["title", "text"]] = Field(["title", "text"], min_length=1)  # none would never match
     set_category: Category | None = None
-    raise_priority: Literal["critical", "high"] | None = None
+    raise_priority: Literal[Priority.CRITICAL, Priority.HIGH] | None = None
     enabled: bool = True
 
     @field_validator("expression")
@@ -242,12 +232,12 @@ class CategoriesConfig(Strict):
 
     @model_validator(mode="after")
     def _complete_and_ordered(self) -> CategoriesConfig:
-        for key, ids in (("categories", CATEGORY_IDS), ("handling", HANDLING_IDS), ("severity", SEVERITY_LEVELS)):
+        for key, ids in (("categories", Category), ("handling", Handling), ("severity", Severity)):
             missing = [i for i in ids if i not in getattr(self, key)]
             if missing:
                 raise ValueError(f"'{key}' to list every id; missing: {', '.join(missing)}")
         for criterion in ("deaths", "serious_injuries", "direct_loss_cny", "magnitude"):
-            values = [getattr(self.severity[level], criterion) for level in SEVERITY_LEVELS]
+            values = [getattr(self.severity[level], criterion) for level in Severity]
             present = [v for v in values if v is not None]
             if present != sorted(present, reverse=True):
                 raise ValueError(f"severity.{criterion} thresholds falling from I to IV; got {values}")
@@ -269,10 +259,26 @@ class DomainInfo(Strict):
 
 
 class Channels(Strict):
+    """Where a body's (or the operators') alerts go. Each field is one channel of the notifications stage's
+    transport registry: the field's name is the channel's, unless its `channel` extra says otherwise."""
+
     slack: str | None = None  # a channel name or id
-    slack_webhook_env: str | None = Field(None, pattern=r"^[A-Z_][A-Z0-9_]*$")
+    slack_webhook_env: str | None = Field(
+        None, pattern=r"^[A-Z_][A-Z0-9_]*$", json_schema_extra={"channel": "slack_webhook"}
+    )  # the environment variable holding the incoming webhook's URL (a secret)
     email: list[str] = []
-    webhook: str | None = None
+    webhook: str | None = None  # a webhook's name in notifications.yaml
+
+    def recipients(self) -> list[tuple[str, str]]:
+        """(channel, recipient) pairs, in the fields' order; the log when none is configured."""
+        pairs = []
+        for name, info in type(self).model_fields.items():
+            extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+            channel = str(extra.get("channel", name))
+            value = getattr(self, name)
+            values = value if isinstance(value, list) else [value]
+            pairs += [(channel, recipient) for recipient in values if recipient]
+        return pairs or [("log", "log")]
 
 
 class Body(Strict):
@@ -300,7 +306,7 @@ class OrganisationsConfig(Strict):
         for index, body in enumerate(self.bodies):
             if body.domain not in self.domains:
                 raise ValueError(f"bodies[{index}].domain to be one of the configured domains; got {body.domain!r}")
-        missing_levels = [s for s in SEVERITY_LEVELS if s not in self.severity_min_level]
+        missing_levels = [s for s in Severity if s not in self.severity_min_level]
         if missing_levels:
             raise ValueError(f"'severity_min_level' for every level; missing: {', '.join(missing_levels)}")
         return self
@@ -324,6 +330,18 @@ class TimersConfig(Strict):
     high: HighTimers = HighTimers()
     warn_at: list[float] = [0.5, 0.8]
     poll: Duration = timedelta(minutes=1)
+
+    def hours(self, kind: ObligationKind) -> float:
+        return {
+            ObligationKind.RELEASE: self.critical.release_hours,
+            ObligationKind.PRESS_CONFERENCE: self.critical.press_conference_hours,
+            ObligationKind.FOLLOW_UP: self.critical.follow_up_every_hours,
+            ObligationKind.RESPOND: self.high.respond_hours,
+        }[kind]
+
+    def due(self, kind: ObligationKind, starts_at: datetime) -> datetime:
+        """The one deadline rule: an obligation of `kind` started at `starts_at` is due this many hours later."""
+        return starts_at + timedelta(hours=self.hours(kind))
 
     @field_validator("warn_at")
     @classmethod

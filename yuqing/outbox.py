@@ -15,19 +15,6 @@ from yuqing.storage.database import upsert
 from yuqing.storage.models import Notification, utcnow
 
 
-def recipients(channels: Channels) -> list[tuple[str, str]]:
-    """(channel, recipient) pairs for a set of channels; the log when none is configured."""
-    pairs = []
-    if channels.slack:
-        pairs.append(("slack", channels.slack))
-    if channels.slack_webhook_env:
-        pairs.append(("slack_webhook", channels.slack_webhook_env))
-    pairs += [("email", address) for address in channels.email]
-    if channels.webhook:
-        pairs.append(("webhook", channels.webhook))
-    return pairs or [("log", "log")]
-
-
 def enqueue(
     session: Session,
     *,
@@ -68,5 +55,5 @@ def enqueue_to_channels(session: Session, channels: Channels, *, key: str, kind:
     """Enqueue one alert per recipient of `channels`; returns how many were new."""
     return sum(
         enqueue(session, key=key, kind=kind, channel=channel, recipient=recipient, **fields)
-        for channel, recipient in recipients(channels)
+        for channel, recipient in channels.recipients()
     )

@@ -11,11 +11,13 @@ from classifier.corpus import Example, read_corpus, split_of
 from classifier.labeller import Classifier
 from classifier.model import ModelError, Models
 from classifier.service import label_new_posts
-from classifier.training import CORPUS, fit
+from classifier.training import fit
 from yuqing.records import PostIn
 from yuqing.settings import load_settings
 from yuqing.storage.database import session_factory, transaction
 from yuqing.storage.models import Label, Post
+
+CORPUS = load_settings().corpus_dir
 
 FIELDS = ["id", "category", "priority", "severity", "handling", "domains", "regions", "confidence", "casualties"]
 
@@ -111,8 +113,8 @@ def test_the_split_is_fixed_by_the_id() -> None:
 
 
 def test_the_service_labels_each_stored_post_once_per_model(engine, trained_model) -> None:
-    settings = load_settings({"YUQING_CONFIG": str(Path("config").resolve())})
-    classifier = Classifier.load(settings, trained_model)
+    settings = load_settings({"YUQING_CONFIG": str(Path("config").resolve()), "YUQING_MODEL": str(trained_model)})
+    classifier = Classifier.load(settings)
     factory = session_factory(engine)
     with transaction(factory) as session:
         session.add(
@@ -129,7 +131,7 @@ def test_the_service_labels_each_stored_post_once_per_model(engine, trained_mode
 
 
 def test_labels_come_in_batches_in_order(trained_model) -> None:
-    settings = load_settings({"YUQING_CONFIG": str(Path("config").resolve())})
-    classifier = Classifier.load(settings, trained_model)
+    settings = load_settings({"YUQING_CONFIG": str(Path("config").resolve()), "YUQING_MODEL": str(trained_model)})
+    classifier = Classifier.load(settings)
     posts = [PostIn(id=i, text=f"丽水市第{i}条消息：莲都区停水") for i in range(30)]
     assert [r.output["id"] for r in classifier.label(posts)] == list(range(30))

@@ -5,10 +5,11 @@ import json
 import re
 from collections import Counter
 
-from classifier.training import CORPUS
-from yuqing.config_models import CATEGORY_IDS, HANDLING_IDS, SEVERITY_LEVELS
 from yuqing.divisions import names
 from yuqing.settings import load_settings
+from yuqing.vocabulary import Category, Handling, Severity
+
+CORPUS = load_settings().corpus_dir
 
 LINES = [
     (path.name, number, json.loads(line))
@@ -24,11 +25,11 @@ def test_every_post_carries_every_label_with_a_valid_value() -> None:
     problems = []
     for name, number, post in LINES:
         where = f"{name}:{number}"
-        if post["category"] not in CATEGORY_IDS:
+        if post["category"] not in tuple(Category):
             problems.append(f"{where}: category {post['category']!r}")
-        if post["handling"] not in (*HANDLING_IDS, None) or (post["handling"] is None) != (post["category"] == "other"):
+        if post["handling"] not in (*Handling, None) or (post["handling"] is None) != (post["category"] == "other"):
             problems.append(f"{where}: handling {post['handling']!r} for {post['category']}")
-        if post["severity"] not in (*SEVERITY_LEVELS, None) or (post["severity"] and post["category"] != "emergency"):
+        if post["severity"] not in (*Severity, None) or (post["severity"] and post["category"] != "emergency"):
             problems.append(f"{where}: severity {post['severity']!r}")
         problems += [f"{where}: unknown domain {d}" for d in post["domains"] if d not in domains]
         problems += [f"{where}: unknown region {r}" for r in post["regions"] if r not in codes]

@@ -5,9 +5,10 @@ import pytest
 from classifier import figures
 from classifier.corpus import read_corpus
 from classifier.figures import Figures, number, read_figures, severity_of
-from classifier.training import CORPUS
 from yuqing.config_models import CategoriesConfig
 from yuqing.settings import load_settings
+
+CORPUS = load_settings().corpus_dir
 
 CATEGORIES = load_settings().categories
 

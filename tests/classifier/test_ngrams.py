@@ -9,7 +9,9 @@ from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from classifier.corpus import read_corpus
 from classifier.ngrams import NgramTfidf
 from classifier.tokens import tokens
-from classifier.training import CORPUS
+from yuqing.settings import load_settings
+
+CORPUS = load_settings().corpus_dir
 
 
 @pytest.fixture(scope="module")

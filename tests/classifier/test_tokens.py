@@ -7,7 +7,9 @@ import pytest
 
 from classifier.corpus import read_corpus
 from classifier.tokens import Segmenter, tokenizer, tokens
-from classifier.training import CORPUS
+from yuqing.settings import load_settings
+
+CORPUS = load_settings().corpus_dir
 
 
 def jieba_words(text: str) -> list[str]:

@@ -1,9 +1,11 @@
-"""`yuqing cases ...`: the case register from the command line (the console offers the same actions)."""
+"""The responder's commands: `yuqing assign` (the rules alone) and `yuqing cases ...` (the case register from the
+command line; the console offers the same actions)."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from contextlib import ExitStack
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -11,17 +13,36 @@ import typer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from yuqing.cli_support import actor, engine_at_head, fail, settings_or_exit
-from yuqing.records import Body
+from responder.assignment import AssignmentRules
+from responder.assignment import assign as assign_event
+from responder.cases import Responder
+from responder.lifecycle import (
+    CaseError,
+    acknowledge,
+    close,
+    dismiss,
+    merge,
+    reassign,
+    record_press_conference,
+    record_release,
+    record_response,
+)
+from yuqing import adcodes
+from yuqing.cli_support import EXIT_SKIPPED_LINES, InputFile, actor, engine_at_head, fail, open_input, settings_or_exit
+from yuqing.jsonl import process
+from yuqing.records import Body, EventIn
 from yuqing.settings import Settings
 from yuqing.storage.database import session_factory, transaction
 from yuqing.storage.models import AuditEntry, Case, Obligation, User
+from yuqing.vocabulary import ACTIVE_CASE_STATUSES
 
 ISO_WITH_ZONE = "%Y-%m-%dT%H:%M:%S%z"
+commands = typer.Typer()
 cases_app = typer.Typer(
     help="Work on cases: list, show, ack, release, press, respond, close, dismiss, reassign, merge.",
     no_args_is_help=True,
 )
+commands.add_typer(cases_app, name="cases")
 
 CaseId = Annotated[int, typer.Argument(help="The case number.")]
 By = Annotated[str | None, typer.Option("--by", help="The console user acting (default: the shell user).")]
@@ -58,7 +79,6 @@ def _case(session: Session, case_id: int) -> Case:
 
 def _act(by: str | None, work: Callable[[Session, Settings, Case | None, str, User | None], str], case_id: int | None):
     """Run one audited change in one transaction; a refused action changes nothing and exits 1."""
-    from responder.lifecycle import CaseError
 
     settings = settings_or_exit()
     engine = engine_at_head(settings)
@@ -81,14 +101,13 @@ def list_cases(
     all_cases: Annotated[bool, typer.Option("--all", help="Include closed, dismissed and merged cases.")] = False,
 ) -> None:
     """Cases with their lead body and next deadline, most urgent first."""
-    from responder.cases import ACTIVE_STATES
 
     settings = settings_or_exit()
     engine = engine_at_head(settings)
     with session_factory(engine)() as session:
         query = select(Case).order_by(Case.id)
         if not all_cases:
-            query = query.where(Case.status.in_(ACTIVE_STATES))
+            query = query.where(Case.status.in_(ACTIVE_CASE_STATUSES))
         rows = []
         for case in session.scalars(query):
             due = session.scalar(
@@ -187,7 +206,6 @@ def show(case_id: CaseId, as_json: Annotated[bool, typer.Option("--json", help="
 @cases_app.command("ack")
 def ack(case_id: CaseId, by: By = None, at: At = None) -> None:
     """Acknowledge a case (the responsible body has seen it)."""
-    from responder.lifecycle import acknowledge
 
     def work(session, settings, case, who, user):
         acknowledge(session, case, who, at or _now())
@@ -199,8 +217,6 @@ def ack(case_id: CaseId, by: By = None, at: At = None) -> None:
 @cases_app.command("release")
 def release(case_id: CaseId, by: By = None, at: At = None) -> None:
     """Record an authoritative release (the 5 h obligation, or a follow-up after the press conference)."""
-    from responder.cases import Responder
-    from responder.lifecycle import record_release
 
     def work(session, settings, case, who, user):
         met = record_release(session, Responder(settings), case, who, at or _now(), _now())
@@ -212,8 +228,6 @@ def release(case_id: CaseId, by: By = None, at: At = None) -> None:
 @cases_app.command("press")
 def press(case_id: CaseId, by: By = None, at: At = None) -> None:
     """Record the press conference (the 24 h obligation); follow-up releases start."""
-    from responder.cases import Responder
-    from responder.lifecycle import record_press_conference
 
     def work(session, settings, case, who, user):
         record_press_conference(session, Responder(settings), case, who, at or _now(), _now())
@@ -225,7 +239,6 @@ def press(case_id: CaseId, by: By = None, at: At = None) -> None:
 @cases_app.command("respond")
 def respond(case_id: CaseId, by: By = None, at: At = None) -> None:
     """Record the response (the 48 h obligation)."""
-    from responder.lifecycle import record_response
 
     def work(session, settings, case, who, user):
         record_response(session, case, who, at or _now(), _now())
@@ -237,7 +250,6 @@ def respond(case_id: CaseId, by: By = None, at: At = None) -> None:
 @cases_app.command("close")
 def close_case(case_id: CaseId, by: By = None) -> None:
     """Close a case; its open obligations are cancelled."""
-    from responder.lifecycle import close
 
     def work(session, settings, case, who, user):
         close(session, case, who, _now())
@@ -253,7 +265,6 @@ def dismiss_case(
     by: By = None,
 ) -> None:
     """Dismiss a false positive; its posts become training corrections (category `other`)."""
-    from responder.lifecycle import dismiss
 
     def work(session, settings, case, who, user):
         corrected = dismiss(session, case, who, reason, user.id if user else None, _now())
@@ -271,9 +282,6 @@ def reassign_case(
     by: By = None,
 ) -> None:
     """Hand a case to another responsible body."""
-    from responder.cases import Responder
-    from responder.lifecycle import reassign
-    from yuqing import adcodes
 
     if not adcodes.is_adcode(adcode):
         fail(f"--adcode: got {adcode!r}; expected a 6-digit division code")
@@ -292,11 +300,28 @@ def merge_case(
     by: By = None,
 ) -> None:
     """Merge a case into another about the same happening."""
-    from responder.cases import Responder
-    from responder.lifecycle import merge
 
     def work(session, settings, case, who, user):
         merge(session, Responder(settings), case, _case(session, into), who, _now())
         return f"case {case.id} merged into {into}"
 
     _act(by, work, case_id)
+
+
+@commands.command()
+def assign(
+    file: InputFile = None,
+    home: Annotated[
+        str | None, typer.Option("--home", help="Home jurisdiction ADCODE (default: organisations.yaml).")
+    ] = None,
+) -> None:
+    """Assign each event to its responsible body and compute its deadlines, from the rules alone (no database)."""
+    settings = settings_or_exit()
+    if home is not None and not adcodes.is_adcode(home):
+        fail(f"--home: got {home!r}; expected a 6-digit division code such as 331100")
+    rules = AssignmentRules.from_settings(settings, home)
+    with ExitStack() as stack:
+        stream, name = open_input(stack, file)
+        skipped = process(stream, name, EventIn, lambda event: assign_event(event, rules).model_dump(mode="json"))
+    if skipped:
+        raise typer.Exit(EXIT_SKIPPED_LINES)

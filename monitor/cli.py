@@ -1,9 +1,9 @@
-"""The `yuqing` command (exit statuses: see `yuqing.cli_support`)."""
+"""The `yuqing` command: the service (`run`, `serve`), the database and users, and every stage's commands
+(`monitor.stages`). Exit statuses: see `yuqing.cli_support`."""
 
 from __future__ import annotations
 
 import sys
-from contextlib import ExitStack
 from pathlib import Path
 from typing import Annotated
 
@@ -11,20 +11,12 @@ import typer
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from yuqing.alert_commands import alerts_app
-from yuqing.case_commands import cases_app
-from yuqing.cli_support import (
-    EXIT_ERROR,
-    EXIT_SKIPPED_LINES,
-    InputFile,
-    actor,
-    configure_logging,
-    engine_at_head,
-    fail,
-    not_built,
-    open_input,
-    settings_or_exit,
-)
+from monitor.stages import COMMANDS
+from yuqing.audit import audit
+from yuqing.cli_support import EXIT_ERROR, actor, configure_logging, engine_at_head, fail, not_built, settings_or_exit
+from yuqing.storage.database import current_revision, make_engine, session_factory, transaction, upgrade
+from yuqing.storage.models import User
+from yuqing.users import add_user, find_user
 
 app = typer.Typer(
     name="yuqing",
@@ -37,8 +29,8 @@ db_app = typer.Typer(help="The database: migrations.", no_args_is_help=True)
 users_app = typer.Typer(help="Console users (analysts, supervisors, admins).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
-app.add_typer(cases_app, name="cases")
-app.add_typer(alerts_app, name="alerts")
+for stage_commands in COMMANDS:
+    app.add_typer(stage_commands)
 
 # --- the service ----------------------------------------------------------------------------------------------
 
@@ -46,7 +38,8 @@ app.add_typer(alerts_app, name="alerts")
 @app.command()
 def run(once: Annotated[bool, typer.Option("--once", help="Run every job one time and exit.")] = False) -> None:
     """Run the monitor: every job on its schedule, and the web server, until Ctrl-C."""
-    from yuqing.service import build_jobs, describe_jobs, run_once, serve
+    from monitor.service import describe_jobs, run_once, serve
+    from monitor.stages import build_jobs
 
     settings = settings_or_exit()
     engine = engine_at_head(settings)
@@ -69,7 +62,8 @@ def run(once: Annotated[bool, typer.Option("--once", help="Run every job one tim
 @app.command("serve")
 def serve_command() -> None:
     """Run only the web server (health and console), without the jobs."""
-    from yuqing.service import build_jobs, serve
+    from monitor.service import serve
+    from monitor.stages import build_jobs
 
     settings = settings_or_exit()
     engine = engine_at_head(settings)
@@ -119,116 +113,6 @@ def crawl(
 
 
 @app.command()
-def classify(
-    file: InputFile = None,
-    workers: Annotated[int, typer.Option("--workers", min=1, help="Processes to label with.")] = 1,
-) -> None:
-    """Label posts (JSON Lines in, one JSON line out per input line, same order)."""
-    from classifier.batch import classify_all
-    from classifier.labeller import model_path
-    from classifier.model import ModelError
-    from yuqing.jsonl import LineErrors, read_all, write_line
-    from yuqing.records import PostIn
-
-    settings = settings_or_exit()
-    with ExitStack() as stack:
-        stream, name = open_input(stack, file)
-        errors = LineErrors(name, sys.stderr)
-        posts = read_all(stream, PostIn, errors)
-    try:
-        for output in classify_all(posts, settings, model_path(), workers):
-            write_line(sys.stdout, output)
-    except ModelError as error:
-        fail(str(error))
-    if errors.count:
-        raise typer.Exit(EXIT_SKIPPED_LINES)
-
-
-@app.command()
-def train(
-    corrections: Annotated[
-        bool, typer.Option("--corrections/--no-corrections", help="Include the analysts' corrections.")
-    ] = True,
-) -> None:
-    """Rebuild the classifier from the corpus (train and dev splits) and the analysts' corrections."""
-    from classifier.corpus import CorpusError
-    from classifier.labeller import model_path
-    from classifier.training import train as train_models
-
-    settings = settings_or_exit()
-    engine = None
-    if corrections:
-        from yuqing.storage.database import current_revision, head_revision, make_engine
-
-        candidate = make_engine(settings.database_url)
-        try:
-            engine = candidate if current_revision(candidate) == head_revision() else None
-        except SQLAlchemyError:
-            engine = None
-        if engine is None:
-            typer.echo("no migrated database: training on the corpus alone", err=True)
-    try:
-        report = train_models(model_path(), engine=engine)
-    except CorpusError as error:
-        fail(f"corpus error: {error}")
-    typer.echo(
-        f"trained {report.version} on {report.examples} corpus posts and {report.corrections} corrections "
-        f"→ {report.path}"
-    )
-
-
-@app.command()
-def evaluate(
-    split: Annotated[str, typer.Option(help="Corpus split to score: train, dev or test.")] = "test",
-    cv: Annotated[bool, typer.Option("--cv/--no-cv", help="Also 5-fold cross-validation on train+dev.")] = True,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
-) -> None:
-    """Score the classifier on a corpus split."""
-    import json
-
-    from classifier.corpus import SPLITS, read_corpus
-    from classifier.evaluation import as_text
-    from classifier.evaluation import evaluate as score
-    from classifier.labeller import Classifier
-    from classifier.model import ModelError
-    from classifier.training import CORPUS
-
-    if split not in SPLITS:
-        fail(f"--split: got {split!r}; expected one of {', '.join(SPLITS)}")
-    settings = settings_or_exit()
-    try:
-        report = score(read_corpus(CORPUS), Classifier.load(settings), split, with_cv=cv)
-    except ModelError as error:
-        fail(str(error))
-    typer.echo(json.dumps(report, ensure_ascii=False, indent=2) if as_json else as_text(report))
-
-
-@app.command()
-def assign(
-    file: InputFile = None,
-    home: Annotated[
-        str | None, typer.Option("--home", help="Home jurisdiction ADCODE (default: organisations.yaml).")
-    ] = None,
-) -> None:
-    """Assign each event to its responsible body and compute its deadlines, from the rules alone (no database)."""
-    from responder.assignment import AssignmentRules
-    from responder.assignment import assign as assign_event
-    from yuqing import adcodes
-    from yuqing.jsonl import process
-    from yuqing.records import EventIn
-
-    settings = settings_or_exit()
-    if home is not None and not adcodes.is_adcode(home):
-        fail(f"--home: got {home!r}; expected a 6-digit division code such as 331100")
-    rules = AssignmentRules.from_settings(settings, home)
-    with ExitStack() as stack:
-        stream, name = open_input(stack, file)
-        skipped = process(stream, name, EventIn, lambda event: assign_event(event, rules).model_dump(mode="json"))
-    if skipped:
-        raise typer.Exit(EXIT_SKIPPED_LINES)
-
-
-@app.command()
 def briefing() -> None:
     """Write the morning briefing."""
     settings_or_exit()
@@ -247,9 +131,6 @@ def users_add(
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read a password from stdin.")] = False,
 ) -> None:
     """Add a user."""
-    from yuqing.storage.database import session_factory, transaction
-    from yuqing.users import add_user
-
     settings = settings_or_exit()
     engine = engine_at_head(settings)
     password = sys.stdin.readline().rstrip("\n") if password_stdin else None
@@ -266,9 +147,6 @@ def users_add(
 @users_app.command("list")
 def users_list() -> None:
     """List the users."""
-    from yuqing.storage.database import session_factory
-    from yuqing.storage.models import User
-
     settings = settings_or_exit()
     engine = engine_at_head(settings)
     with session_factory(engine)() as session:
@@ -280,9 +158,6 @@ def users_list() -> None:
 @users_app.command("disable")
 def users_disable(username: str) -> None:
     """Disable a user (kept for the audit trail, never deleted)."""
-    from yuqing.storage.database import session_factory, transaction
-    from yuqing.users import audit, find_user
-
     settings = settings_or_exit()
     engine = engine_at_head(settings)
     with transaction(session_factory(engine)) as session:
@@ -300,8 +175,6 @@ def users_disable(username: str) -> None:
 @db_app.command("upgrade")
 def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")] = "head") -> None:
     """Apply the migrations up to REVISION (default: the newest)."""
-    from yuqing.storage.database import current_revision, make_engine, upgrade
-
     settings = settings_or_exit()
     engine = make_engine(settings.database_url)
     try:

@@ -8,13 +8,16 @@ from typing import Annotated
 import typer
 from sqlalchemy import select
 
+from notifications.dispatcher import Dispatcher, requeue
+from notifications.transports import TRANSPORTS
 from yuqing.cli_support import engine_at_head, fail, settings_or_exit
 from yuqing.outbox import enqueue
 from yuqing.storage.database import session_factory, transaction
 from yuqing.storage.models import Notification
 
+commands = typer.Typer()
 alerts_app = typer.Typer(help="The alert outbox: list, retry, test.", no_args_is_help=True)
-CHANNELS = ("slack", "slack_webhook", "email", "webhook", "log")
+commands.add_typer(alerts_app, name="alerts")
 
 
 @alerts_app.command("list")
@@ -50,7 +53,6 @@ def retry(
     ids: Annotated[list[int] | None, typer.Argument(help="Alert ids; default: every failed and logged alert.")] = None,
 ) -> None:
     """Re-queue failed (or logged, once a channel is configured) alerts and deliver them now."""
-    from responder.alerts.dispatcher import Dispatcher, requeue
 
     settings = settings_or_exit()
     engine = engine_at_head(settings)
@@ -69,10 +71,9 @@ def test(
     ],
 ) -> None:
     """Send a test alert through one channel now, and say whether it arrived."""
-    from responder.alerts.dispatcher import Dispatcher
 
     kind, _, recipient = channel.partition(":")
-    if kind not in CHANNELS or (kind != "log" and not recipient):
+    if kind not in TRANSPORTS or (kind != "log" and not recipient):
         fail(
             f"channel {channel!r}: expected one of slack:#channel, slack_webhook:ENV_VAR, email:address, "
             "webhook:name, log"

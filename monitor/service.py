@@ -10,10 +10,11 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine
 
-from yuqing.jobs import Job, build_jobs, run_job
+from monitor.stages import build_jobs
+from monitor.web import create_app
+from yuqing.jobs import Job, run_job
 from yuqing.settings import Settings
 from yuqing.storage.database import session_factory
-from yuqing.web import create_app
 
 log = logging.getLogger("yuqing.service")
 
@@ -62,5 +63,3 @@ def serve(settings: Settings, engine: Engine, jobs: list[Job], *, with_scheduler
 def describe_jobs(jobs: list[Job]) -> str:
     return ", ".join(f"{job.name} every {job.every}" for job in jobs) or "none"
 
-
-__all__ = ["build_jobs", "describe_jobs", "run_once", "serve"]

@@ -1,8 +1,14 @@
 """The ways an alert leaves the building: Slack (Web API or incoming webhook), email, JSON webhooks, the log.
 
-Each transport sends one rendered alert and either returns a reference (Slack: `channel_id/ts`) or raises
-`Permanent` (retrying cannot help: a wrong channel, a revoked token) or `RetryLater` (it may work later).
-Every network call has a timeout.
+One class per channel, found through `TRANSPORTS` by the channel's name (the name of its field in the config's
+`Channels`, see `yuqing.config_models.Channels.recipients`). A transport is built once per dispatcher with
+`from_settings`; `ready(recipient)` says whether a message to that recipient can go out at all (a channel with
+no token, server or URL configured cannot: the alert is logged and kept); `send` sends one rendered alert and
+either returns a reference (Slack: `channel_id/ts`) or raises `Permanent` (retrying cannot help: a wrong
+channel, a revoked token) or `RetryLater` (it may work later). Every network call has a timeout.
+
+Adding a channel: a field in `Channels` (config_models), one class here with those three methods, and one line
+in `TRANSPORTS`.
 """
 
 from __future__ import annotations
@@ -20,15 +26,16 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from email.message import EmailMessage
-from typing import Any, Protocol
+from typing import Any, Self
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 from slack_sdk.webhook import WebhookClient
 
-from responder.alerts.render import Rendered
+from notifications.render import Rendered
 from yuqing.config_models import EmailConfig, SlackConfig, WebhookConfig
+from yuqing.settings import Settings
 
 log = logging.getLogger("yuqing.alerts")
 
@@ -65,8 +72,24 @@ class RetryLater(Exception):
         self.after_seconds = after_seconds
 
 
-class Transport(Protocol):
-    def send(self, recipient: str, rendered: Rendered, key: str, thread: str | None) -> str | None: ...
+class Transport:
+    """A channel's way out. The defaults suit a transport that needs no configuration and cannot be asked
+    afterwards whether a message arrived."""
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Self:
+        return cls()
+
+    def ready(self, recipient: str) -> bool:
+        return True
+
+    def send(self, recipient: str, rendered: Rendered, key: str, thread: str | None) -> str | None:
+        raise NotImplementedError
+
+    def find_sent(self, recipient: str, key: str, since: float, thread: str | None, known: str | None) -> str | None:
+        """The reference of a message carrying `key` sent since `since` (epoch seconds), when the channel can be
+        asked; None otherwise (the alert is then sent again, with the same key for the receiver to drop it)."""
+        return None
 
 
 def _retry_after(headers: Any) -> float | None:
@@ -77,11 +100,12 @@ def _retry_after(headers: Any) -> float | None:
         return None
 
 
-class SlackTransport:
+class SlackTransport(Transport):
     """chat.postMessage with Block Kit; the outbox key rides along as message metadata so that after a crash
     the dispatcher can find a message it sent but did not get to mark (`find`)."""
 
-    def __init__(self, config: SlackConfig, token: str) -> None:
+    def __init__(self, config: SlackConfig, token: str | None) -> None:
+        self.token = token
         self.client = WebClient(
             token=token,
             base_url=config.base_url if config.base_url.endswith("/") else config.base_url + "/",
@@ -92,6 +116,13 @@ class SlackTransport:
             ],
         )
         self._ids: dict[str, str] = {}
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Self:
+        return cls(settings.notifications.slack, settings.secrets.slack_bot_token)
+
+    def ready(self, recipient: str) -> bool:
+        return self.token is not None
 
     def _call(self, method: str, **kwargs: Any) -> Any:
         try:
@@ -137,6 +168,11 @@ class SlackTransport:
                 return None
         return None
 
+    def find_sent(self, recipient: str, key: str, since: float, thread: str | None, known: str | None) -> str | None:
+        """Looks in the channel (or the case's thread) for a message whose metadata carries `key`."""
+        channel_id = self.channel_id(recipient, known)
+        return self.find(channel_id, key, since, thread) if channel_id else None
+
     def find(self, channel_id: str, key: str, since: float, thread: str | None) -> str | None:
         """The reference of a message carrying `key`, posted since `since` (epoch seconds), if there is one."""
         if thread:
@@ -159,15 +195,25 @@ class SlackTransport:
         return None
 
 
-class SlackWebhookTransport:
-    """A Slack incoming webhook (URL from the environment): no threads, and no way to check after a crash."""
+class SlackWebhookTransport(Transport):
+    """A Slack incoming webhook: the recipient names the environment variable holding its URL (a secret). No
+    threads, and no way to check after a crash."""
 
-    def __init__(self, url: str, timeout: float) -> None:
-        self.client = WebhookClient(url, timeout=int(timeout))
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.timeout = int(settings.notifications.slack.timeout_seconds)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Self:
+        return cls(settings)
+
+    def ready(self, recipient: str) -> bool:
+        return self.settings.secret(recipient) is not None
 
     def send(self, recipient: str, rendered: Rendered, key: str, thread: str | None) -> None:
+        client = WebhookClient(self.settings.secret(recipient) or "", timeout=self.timeout)
         try:
-            response = self.client.send(text=rendered.text, blocks=rendered.blocks)
+            response = client.send(text=rendered.text, blocks=rendered.blocks)
         except OSError as error:
             raise RetryLater(f"Slack webhook: {error}") from error
         if response.status_code == 429:
@@ -179,11 +225,18 @@ class SlackWebhookTransport:
         return None
 
 
-class EmailTransport:
+class EmailTransport(Transport):
     """SMTP with STARTTLS; the Message-ID comes from the outbox key, so a resent copy is recognisably the same."""
 
     def __init__(self, config: EmailConfig, password: str | None) -> None:
         self.config, self.password = config, password
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Self:
+        return cls(settings.notifications.email, settings.secrets.smtp_password)
+
+    def ready(self, recipient: str) -> bool:
+        return self.config.host is not None
 
     def send(self, recipient: str, rendered: Rendered, key: str, thread: str | None) -> str:
         message = EmailMessage()
@@ -195,7 +248,7 @@ class EmailTransport:
         message.set_content(rendered.text)
         message.add_alternative(rendered.html, subtype="html")
         try:
-            with smtplib.SMTP(self.config.host, self.config.port, timeout=self.config.timeout_seconds) as smtp:
+            with smtplib.SMTP(self.config.host or "", self.config.port, timeout=self.config.timeout_seconds) as smtp:
                 if self.config.starttls:
                     smtp.starttls(context=ssl.create_default_context(cafile=self.config.ca_file))
                 if self.config.username:
@@ -217,7 +270,7 @@ def _markdown(rendered: Rendered) -> str:
     return rendered.text.replace("\n", "\n\n")
 
 
-class WebhookTransport:
+class Webhook:
     """A JSON webhook; `generic` bodies carry the whole alert and, with a secret, an HMAC signature header;
     `dingtalk` and `wecom` bodies are the robots' markdown messages (DingTalk signs in the URL)."""
 
@@ -244,7 +297,7 @@ class WebhookTransport:
             headers.update({"X-Yuqing-Timestamp": stamp, "X-Yuqing-Signature": f"sha256={signature}"})
         return urllib.request.Request(url, data=data, headers=headers, method="POST")
 
-    def send(self, recipient: str, rendered: Rendered, key: str, thread: str | None) -> None:
+    def send(self, rendered: Rendered, key: str) -> None:
         request = self._request(rendered, key)
         try:
             with urllib.request.urlopen(request, timeout=self.config.timeout_seconds) as response:
@@ -266,8 +319,34 @@ class WebhookTransport:
                 raise Permanent(f"webhook {self.config.name}: errcode {errcode}: {answer[:200]!r}")
 
 
-class LogTransport:
+class WebhookTransport(Transport):
+    """The webhooks of notifications.yaml; the recipient is a webhook's name."""
+
+    def __init__(self, webhooks: dict[str, Webhook]) -> None:
+        self.webhooks = webhooks
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Self:
+        return cls({w.name: Webhook(w, settings.secret(w.secret_env)) for w in settings.notifications.webhooks})
+
+    def send(self, recipient: str, rendered: Rendered, key: str, thread: str | None) -> None:
+        webhook = self.webhooks.get(recipient)
+        if webhook is None:
+            raise Permanent(f"no webhook named {recipient!r} in notifications.yaml")
+        webhook.send(rendered, key)
+
+
+class LogTransport(Transport):
     """Where alerts go while nothing else is configured: the service log (they stay in the outbox too)."""
 
     def send(self, recipient: str, rendered: Rendered, key: str, thread: str | None) -> None:
         log.warning("ALERT (%s)\n%s", recipient, rendered.text)
+
+
+TRANSPORTS: dict[str, type[Transport]] = {
+    "slack": SlackTransport,
+    "slack_webhook": SlackWebhookTransport,
+    "email": EmailTransport,
+    "webhook": WebhookTransport,
+    "log": LogTransport,
+}

@@ -12,21 +12,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-PRIORITY_TEXT = {"critical": "特急", "high": "重要", "low": "一般"}
-KIND_TEXT = {
-    "case_opened": "新案件",
-    "case_upgraded": "案件升级",
-    "warning": "时限预警",
-    "breach": "超时",
-    "source_health": "采集异常",
-    "test": "测试",
-}
-DEADLINE_TEXT = {
-    "release": "发布权威信息",
-    "press_conference": "新闻发布会",
-    "follow_up": "持续发布",
-    "respond": "回应",
-}
+from yuqing.vocabulary import ALERT_TEXT, OBLIGATION_TEXT, PRIORITY_TEXT, AlertKind, ObligationKind, Priority, time_left
 
 
 @dataclass(frozen=True)
@@ -38,13 +24,6 @@ class Rendered:
     alert: dict[str, Any]  # the payload itself, for receivers that want the data rather than the prose
 
 
-def _time_left(due: datetime, now: datetime) -> str:
-    minutes = int((due - now).total_seconds() // 60)
-    if minutes < 0:
-        return f"已超时 {-minutes // 60} 小时 {-minutes % 60} 分"
-    return f"剩余 {minutes // 60} 小时 {minutes % 60} 分"
-
-
 def _lines(payload: dict[str, Any], zone: ZoneInfo, now: datetime) -> list[tuple[str, str]]:
     """(label, value) pairs, in the order a duty officer reads them."""
     if "case_id" not in payload:
@@ -54,7 +33,7 @@ def _lines(payload: dict[str, Any], zone: ZoneInfo, now: datetime) -> list[tuple
     lines = [
         (
             "类别",
-            f"{payload.get('category_name', payload['category'])} · {PRIORITY_TEXT.get(payload['priority'], '')}"
+            f"{payload.get('category_name', payload['category'])} · {PRIORITY_TEXT[Priority(payload['priority'])]}"
             f"{severity}",
         ),
         ("地区", regions),
@@ -67,15 +46,15 @@ def _lines(payload: dict[str, Any], zone: ZoneInfo, now: datetime) -> list[tuple
     for deadline in payload.get("deadlines", []):
         if deadline["status"] in ("open", "breached"):
             due = datetime.fromisoformat(deadline["due_at"])
-            label = DEADLINE_TEXT.get(deadline["kind"], deadline["kind"])
-            lines.append((f"时限·{label}", f"{due.astimezone(zone):%m-%d %H:%M}（{_time_left(due, now)}）"))
+            label = OBLIGATION_TEXT[ObligationKind(deadline["kind"])]
+            lines.append((f"时限·{label}", f"{due.astimezone(zone):%m-%d %H:%M}（{time_left(due, now)}）"))
     if payload.get("recommended_action"):
         lines.append(("建议处置", payload["recommended_action"]))
     return lines
 
 
 def render(payload: dict[str, Any], zone: ZoneInfo, now: datetime) -> Rendered:
-    kind = KIND_TEXT.get(payload.get("kind", ""), "提醒")
+    kind = ALERT_TEXT[AlertKind(payload["kind"])]
     title = payload.get("title") or ""
     subject = f"【{kind}】{title}".strip() if title else f"【{kind}】{payload.get('message', '')}"[:120]
     lines = _lines(payload, zone, now)

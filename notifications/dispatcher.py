@@ -14,7 +14,6 @@ Message-ID, webhooks with the same `X-Yuqing-Delivery` header, so a receiver can
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -22,17 +21,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from responder.alerts.render import render
-from responder.alerts.transports import (
-    EmailTransport,
-    LogTransport,
-    Permanent,
-    RetryLater,
-    SlackTransport,
-    SlackWebhookTransport,
-    Transport,
-    WebhookTransport,
-)
+from notifications.render import render
+from notifications.transports import TRANSPORTS, Permanent, RetryLater, Transport
 from yuqing.settings import Settings
 from yuqing.storage.database import transaction
 from yuqing.storage.models import Case, Notification, Obligation, utcnow
@@ -60,36 +50,18 @@ class DispatchResult:
 
 
 class Transports:
-    """The configured transports; a channel with none configured is delivered to the log."""
+    """One transport per channel of the registry, built from the settings once per dispatcher."""
 
-    def __init__(self, settings: Settings, environ: dict[str, str] | None = None) -> None:
-        env = os.environ if environ is None else environ
-        notifications = settings.notifications
-        token = settings.secrets.slack_bot_token
-        self.slack = SlackTransport(notifications.slack, token) if token else None
-        self.email = (
-            EmailTransport(notifications.email, settings.secrets.smtp_password) if notifications.email.host else None
-        )
-        self.webhooks = {
-            w.name: WebhookTransport(w, env.get(w.secret_env) if w.secret_env else None) for w in notifications.webhooks
-        }
-        self.slack_timeout = notifications.slack.timeout_seconds
-        self.env = env
-        self.log = LogTransport()
+    def __init__(self, settings: Settings) -> None:
+        self.by_channel = {channel: kind.from_settings(settings) for channel, kind in TRANSPORTS.items()}
+        self.log = self.by_channel["log"]
 
     def for_row(self, row: Notification) -> Transport | None:
-        if row.channel == "slack":
-            return self.slack
-        if row.channel == "email":
-            return self.email
-        if row.channel == "webhook":
-            if row.recipient not in self.webhooks:
-                raise Permanent(f"no webhook named {row.recipient!r} in notifications.yaml")
-            return self.webhooks[row.recipient]
-        if row.channel == "slack_webhook":
-            url = self.env.get(row.recipient)
-            return SlackWebhookTransport(url, self.slack_timeout) if url else None
-        return self.log
+        """The row's transport; None when its channel is not configured (the alert is logged and kept)."""
+        transport = self.by_channel.get(row.channel)
+        if transport is None:
+            raise Permanent(f"unknown channel {row.channel!r}")
+        return transport if transport.ready(row.recipient) else None
 
 
 def _moot(session: Session, row: Notification) -> str | None:
@@ -222,11 +194,10 @@ class Dispatcher:
                 self._finish(row_id, "logged", error=f"no {row.channel} transport configured")
                 result.logged += 1
                 return
-            if in_doubt and isinstance(transport, SlackTransport):
-                channel_id = transport.channel_id(recipient, known_id)
+            if in_doubt:
                 lease = timedelta(seconds=self.config.lease_seconds)
                 since = (claimed - lease - timedelta(minutes=5)).timestamp()
-                found = transport.find(channel_id, key, since, thread) if channel_id else None
+                found = transport.find_sent(recipient, key, since, thread, known_id)
                 if found:
                     self._finish(row_id, "sent", ref=found)
                     result.recovered += 1

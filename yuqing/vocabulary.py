@@ -1,0 +1,217 @@
+"""Every vocabulary of the pipeline, defined once: the ids (DOMAIN.md's, fixed: they are the interface), their
+order where one is graver than another, and the Chinese a person reads for each.
+
+The ids are `StrEnum`s, so a member is its id wherever a string is stored, compared or written as JSON, and a
+stage can never misspell one. What people read (alerts, tables, pages, reports) comes from `label()` and the
+`*_TEXT` tables here, never from an id; wording that depends on config (a category's full name, a handling
+type's recommended action, a domain's name) stays in config.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+
+class Category(StrEnum):
+    """The collection-priority list (舆情收集重点), DOMAIN.md §1."""
+
+    POLICY = "policy"
+    PUBLIC_INTEREST = "public_interest"
+    CREDIBILITY = "credibility"
+    EMERGENCY = "emergency"
+    MORAL = "moral"
+    RUMOR = "rumor"
+    OTHER = "other"
+
+
+class Handling(StrEnum):
+    """The handling types of 研判处置, DOMAIN.md §4."""
+
+    SUGGESTION = "suggestion"
+    DIFFICULTY = "difficulty"
+    MAJOR_ISSUE = "major_issue"
+    UNCLEAR = "unclear"
+    WRONG_VIEW = "wrong_view"
+    FALSE_INFO = "false_info"
+
+
+class Severity(StrEnum):
+    """The national emergency-plan levels, gravest first (DOMAIN.md §2)."""
+
+    I = "I"  # noqa: E741 (the level's own name)
+    II = "II"
+    III = "III"
+    IV = "IV"
+
+    @property
+    def rank(self) -> int:
+        """Higher is graver: IV 1 … I 4 (no severity is 0, see `severity_rank`)."""
+        return len(SEVERITY_GRAVEST_FIRST) - SEVERITY_GRAVEST_FIRST.index(self)
+
+
+SEVERITY_GRAVEST_FIRST = tuple(Severity)
+
+
+def severity_rank(severity: str | None) -> int:
+    return Severity(severity).rank if severity else 0
+
+
+class Priority(StrEnum):
+    """DOMAIN.md §3, in rising order: a priority only ever rises automatically."""
+
+    LOW = "low"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+    @property
+    def rank(self) -> int:
+        return tuple(Priority).index(self)
+
+
+def priority_of(category: str, severity: str | None, critical_severities: Iterable[str] = ("I", "II")) -> Priority:
+    """DOMAIN.md §3: critical for an emergency at a critical severity, low for `other`, high for the rest."""
+    if category == Category.EMERGENCY and severity in set(critical_severities):
+        return Priority.CRITICAL
+    return Priority.LOW if category == Category.OTHER else Priority.HIGH
+
+
+def gravity(priority: str, severity: str | None) -> tuple[int, int]:
+    """How grave a set of labels is: by priority, then severity (what an upgrade compares)."""
+    return Priority(priority).rank, severity_rank(severity)
+
+
+class Level(StrEnum):
+    """Levels of government, from the top (the order `adcodes` relies on)."""
+
+    NATIONAL = "national"
+    PROVINCE = "province"
+    CITY = "city"
+    COUNTY = "county"
+
+
+class Media(StrEnum):
+    NEWS = "news"
+    GOV = "gov"
+    WEIBO = "weibo"
+    WECHAT = "wechat"
+    FORUM = "forum"
+    DOUYIN = "douyin"
+
+
+class CaseStatus(StrEnum):
+    """open → acknowledged → (released → press_held) or responded; closed, dismissed and merged end a case."""
+
+    OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"
+    RELEASED = "released"
+    PRESS_HELD = "press_held"
+    RESPONDED = "responded"
+    CLOSED = "closed"
+    DISMISSED = "dismissed"
+    MERGED = "merged"
+
+    @property
+    def is_active(self) -> bool:
+        return self not in ENDED_CASE_STATUSES
+
+
+ENDED_CASE_STATUSES = frozenset({CaseStatus.CLOSED, CaseStatus.DISMISSED, CaseStatus.MERGED})
+ACTIVE_CASE_STATUSES = tuple(status for status in CaseStatus if status.is_active)
+
+
+class ObligationKind(StrEnum):
+    """The response clocks (DOMAIN.md §5)."""
+
+    RELEASE = "release"  # authoritative information, 5 h
+    PRESS_CONFERENCE = "press_conference"  # 24 h
+    FOLLOW_UP = "follow_up"  # keep releasing after the press conference
+    RESPOND = "respond"  # every other case, 48 h
+
+
+class ObligationStatus(StrEnum):
+    OPEN = "open"
+    BREACHED = "breached"  # still owed: meeting it late is recorded
+    MET = "met"
+    CANCELLED = "cancelled"
+
+
+OWED_OBLIGATION_STATUSES = (ObligationStatus.OPEN, ObligationStatus.BREACHED)
+
+
+class AlertKind(StrEnum):
+    CASE_OPENED = "case_opened"
+    CASE_UPGRADED = "case_upgraded"
+    WARNING = "warning"
+    BREACH = "breach"
+    SOURCE_HEALTH = "source_health"
+    TEST = "test"
+
+
+class AlertState(StrEnum):
+    """An outbox row's life: see notifications.dispatcher."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    LOGGED = "logged"
+    CANCELLED = "cancelled"
+
+
+class SourceType(StrEnum):
+    RSS = "rss"
+    HTML = "html"
+    JSON = "json"
+
+
+# --- what people read ---------------------------------------------------------------------------------------
+
+PRIORITY_TEXT = {Priority.CRITICAL: "特急", Priority.HIGH: "重要", Priority.LOW: "一般"}
+SEVERITY_TEXT = {Severity.I: "特别重大", Severity.II: "重大", Severity.III: "较大", Severity.IV: "一般"}
+LEVEL_TEXT = {Level.NATIONAL: "国家", Level.PROVINCE: "省级", Level.CITY: "市级", Level.COUNTY: "县级"}
+CASE_STATUS_TEXT = {
+    CaseStatus.OPEN: "待处置",
+    CaseStatus.ACKNOWLEDGED: "已签收",
+    CaseStatus.RELEASED: "已发布权威信息",
+    CaseStatus.PRESS_HELD: "已召开发布会",
+    CaseStatus.RESPONDED: "已回应",
+    CaseStatus.CLOSED: "已办结",
+    CaseStatus.DISMISSED: "已排除",
+    CaseStatus.MERGED: "已合并",
+}
+OBLIGATION_TEXT = {
+    ObligationKind.RELEASE: "发布权威信息",
+    ObligationKind.PRESS_CONFERENCE: "举行新闻发布会",
+    ObligationKind.FOLLOW_UP: "持续发布权威信息",
+    ObligationKind.RESPOND: "回应关切",
+}
+OBLIGATION_STATUS_TEXT = {
+    ObligationStatus.OPEN: "进行中",
+    ObligationStatus.BREACHED: "已超时",
+    ObligationStatus.MET: "已完成",
+    ObligationStatus.CANCELLED: "已取消",
+}
+ALERT_TEXT = {
+    AlertKind.CASE_OPENED: "新案件",
+    AlertKind.CASE_UPGRADED: "案件升级",
+    AlertKind.WARNING: "时限预警",
+    AlertKind.BREACH: "超时",
+    AlertKind.SOURCE_HEALTH: "采集异常",
+    AlertKind.TEST: "测试",
+}
+
+
+def time_left(due_at: datetime, now: datetime) -> str:
+    """The time to a deadline as a person says it: 剩余3小时20分钟, or 已超时1小时5分钟."""
+    minutes = int((due_at - now).total_seconds() // 60)
+    if minutes < 0:
+        return f"已超时{-minutes // 60}小时{-minutes % 60}分钟"
+    return f"剩余{minutes // 60}小时{minutes % 60}分钟"
+
+
+def local_time(moment: datetime | None, zone: ZoneInfo) -> str:
+    """A moment as the press office reads it: local, to the minute; '-' when there is none."""
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M") if moment else "-"

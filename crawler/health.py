@@ -19,6 +19,7 @@ from crawler.context import SourceReport
 from yuqing.config_models import Channels, SourceHealthRules
 from yuqing.config_models import Source as SourceConfig
 from yuqing.outbox import enqueue_to_channels
+from yuqing.records import SourceHealthAlert
 from yuqing.storage.database import upsert
 from yuqing.storage.models import Notification, Source, SourceRun
 
@@ -155,18 +156,18 @@ def record_run(
 
 def _alert(session: Session, operators: Channels, source: Source, episode: int, what: str, run: SourceRun) -> bool:
     """One alert per episode: the key names the episode's first run, so later runs of it add nothing."""
-    payload = {
-        "title": f"{source.name}：{what}",
-        "message": f"信息源 {source.name} {what}（{run.error_kind}：{run.error}）",
-        "source": source.name,
-        "reason": run.error_kind,
-        "error": run.error,
-        "consecutive_failures": source.consecutive_failures,
-        "items": run.items,
-        "last_success_at": source.last_success_at.isoformat() if source.last_success_at else None,
-    }
+    payload = SourceHealthAlert(
+        title=f"{source.name}：{what}",
+        message=f"信息源 {source.name} {what}（{run.error_kind}：{run.error}）",
+        source=source.name,
+        reason=run.error_kind,
+        error=run.error,
+        consecutive_failures=source.consecutive_failures,
+        items=run.items,
+        last_success_at=source.last_success_at,
+    )
     key = f"source_health/{source.name}/{episode}"
     # Asked first rather than read from enqueue's count: on PostgreSQL it is not 1 even for a new row.
     sent_before = session.scalar(select(Notification.id).where(Notification.dedupe_key.startswith(f"{key}|")).limit(1))
-    enqueue_to_channels(session, operators, key=key, kind="source_health", payload=payload)
+    enqueue_to_channels(session, operators, key=key, payload=payload)
     return sent_before is None

@@ -12,6 +12,7 @@ from notifications.dispatcher import Dispatcher, requeue
 from notifications.transports import TRANSPORTS
 from yuqing.cli_support import engine_at_head, fail, settings_or_exit
 from yuqing.outbox import enqueue
+from yuqing.records import TestAlert
 from yuqing.storage.database import session_factory, transaction
 from yuqing.storage.models import Notification
 
@@ -86,13 +87,9 @@ def test(
         enqueue(
             session,
             key=f"test/{now.isoformat()}",
-            kind="test",
             channel=kind,
             recipient=recipient or "log",
-            payload={
-                "title": "测试消息",
-                "message": f"Yuqing 告警通道测试 {now.astimezone(settings.timezone):%H:%M:%S}",
-            },
+            payload=TestAlert(message=f"Yuqing 告警通道测试 {now.astimezone(settings.timezone):%H:%M:%S}"),
         )
         row_id = session.scalar(select(Notification.id).order_by(Notification.id.desc()).limit(1))
     result = Dispatcher(settings, factory).run(only=[row_id])

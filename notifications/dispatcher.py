@@ -26,10 +26,9 @@ from notifications.transports import TRANSPORTS, Permanent, RetryLater, Transpor
 from yuqing.settings import Settings
 from yuqing.storage.database import transaction
 from yuqing.storage.models import Case, Notification, Obligation, utcnow
+from yuqing.vocabulary import ENDED_CASE_STATUSES, AlertKind, AlertState, ObligationStatus
 
 log = logging.getLogger("yuqing.alerts")
-
-ENDED_CASE_STATES = ("closed", "dismissed", "merged")
 
 
 @dataclass
@@ -67,14 +66,17 @@ class Transports:
 def _moot(session: Session, row: Notification) -> str | None:
     """Why a queued alert should no longer go out, checked just before sending."""
     case = session.get(Case, row.case_id) if row.case_id else None
-    if case is not None and case.status in ENDED_CASE_STATES and row.kind in ("warning", "breach", "case_upgraded"):
+    about_progress = (AlertKind.WARNING, AlertKind.BREACH, AlertKind.CASE_UPGRADED)
+    if case is not None and case.status in ENDED_CASE_STATUSES and row.kind in about_progress:
         return f"case {case.id} is {case.status}"
     obligation = session.get(Obligation, row.obligation_id) if row.obligation_id else None
     if obligation is None:
         return None
-    if obligation.status == "cancelled":
+    if obligation.status == ObligationStatus.CANCELLED:
         return "obligation cancelled"
-    if obligation.status == "met" and (row.kind == "warning" or obligation.met_at <= obligation.due_at):
+    if obligation.status == ObligationStatus.MET and (
+        row.kind == AlertKind.WARNING or obligation.met_at <= obligation.due_at
+    ):
         return f"{obligation.kind} met at {obligation.met_at.isoformat()}"
     return None
 
@@ -89,7 +91,7 @@ def _thread(session: Session, row: Notification) -> str | None:
             Notification.case_id == row.case_id,
             Notification.channel == "slack",
             Notification.recipient == row.recipient,
-            Notification.state == "sent",
+            Notification.state == AlertState.SENT,
             Notification.id != row.id,
         )
         .order_by(Notification.sent_at, Notification.id)
@@ -100,7 +102,9 @@ def _thread(session: Session, row: Notification) -> str | None:
 def _known_channel_id(session: Session, recipient: str) -> str | None:
     ref = session.scalar(
         select(Notification.external_ref)
-        .where(Notification.channel == "slack", Notification.recipient == recipient, Notification.state == "sent")
+        .where(
+            Notification.channel == "slack", Notification.recipient == recipient, Notification.state == AlertState.SENT
+        )
         .limit(1)
     )
     return ref.split("/")[0] if ref else None
@@ -108,12 +112,12 @@ def _known_channel_id(session: Session, recipient: str) -> str | None:
 
 def requeue(session: Session, ids: list[int] | None, now: datetime) -> list[int]:
     """Put failed or logged alerts (all, or those of `ids`) back in the queue with fresh attempts."""
-    query = select(Notification).where(Notification.state.in_(("failed", "logged")))
+    query = select(Notification).where(Notification.state.in_((AlertState.FAILED, AlertState.LOGGED)))
     if ids:
         query = query.where(Notification.id.in_(ids))
     rows = list(session.scalars(query))
     for row in rows:
-        row.state, row.attempts, row.next_attempt_at = "pending", 0, now
+        row.state, row.attempts, row.next_attempt_at = AlertState.PENDING, 0, now
     return [row.id for row in rows]
 
 
@@ -144,7 +148,7 @@ class Dispatcher:
         """Take due rows with a conditional UPDATE each: of two dispatchers, exactly one changes a given row."""
         now = self.clock()
         due = and_(
-            Notification.state == ("sending" if in_doubt else "pending"),
+            Notification.state == (AlertState.SENDING if in_doubt else AlertState.PENDING),
             or_(Notification.next_attempt_at.is_(None), Notification.next_attempt_at <= now),
         )
         with transaction(self.factory) as session:
@@ -159,7 +163,7 @@ class Dispatcher:
                     update(Notification)
                     .where(Notification.id == row_id, due)
                     .values(
-                        state="sending",
+                        state=AlertState.SENDING,
                         attempts=Notification.attempts + (0 if in_doubt else 1),
                         next_attempt_at=now + timedelta(seconds=self.config.lease_seconds),
                     )
@@ -177,9 +181,9 @@ class Dispatcher:
             thread = _thread(session, row)
             known_id = _known_channel_id(session, row.recipient) if row.channel == "slack" else None
             key, recipient, claimed = row.dedupe_key, row.recipient, row.next_attempt_at
-            payload = {**row.payload, "kind": row.kind}
+            payload = row.payload
         if moot:
-            self._finish(row_id, "cancelled", error=moot)
+            self._finish(row_id, AlertState.CANCELLED, error=moot)
             result.cancelled += 1
             return
         try:
@@ -191,7 +195,7 @@ class Dispatcher:
                     key,
                     None,
                 )
-                self._finish(row_id, "logged", error=f"no {row.channel} transport configured")
+                self._finish(row_id, AlertState.LOGGED, error=f"no {row.channel} transport configured")
                 result.logged += 1
                 return
             if in_doubt:
@@ -199,12 +203,12 @@ class Dispatcher:
                 since = (claimed - lease - timedelta(minutes=5)).timestamp()
                 found = transport.find_sent(recipient, key, since, thread, known_id)
                 if found:
-                    self._finish(row_id, "sent", ref=found)
+                    self._finish(row_id, AlertState.SENT, ref=found)
                     result.recovered += 1
                     return
             ref = transport.send(recipient, render(payload, self.settings.timezone, now), key, thread)
         except Permanent as error:
-            self._finish(row_id, "failed", error=str(error))
+            self._finish(row_id, AlertState.FAILED, error=str(error))
             log.error("alert %s to %s:%s failed for good: %s", row_id, row.channel, recipient, error)
             result.failed += 1
             result.errors.append(str(error))
@@ -212,7 +216,7 @@ class Dispatcher:
         except RetryLater as error:
             self._retry(row_id, error, result)
             return
-        self._finish(row_id, "sent", ref=ref)
+        self._finish(row_id, AlertState.SENT, ref=ref)
         result.sent += 1
 
     def _retry(self, row_id: int, error: RetryLater, result: DispatchResult) -> None:
@@ -221,20 +225,20 @@ class Dispatcher:
             row = session.get_one(Notification, row_id)
             row.last_error = str(error)
             if row.attempts >= self.config.max_attempts:
-                row.state = "failed"
+                row.state = AlertState.FAILED
                 result.failed += 1
                 result.errors.append(str(error))
                 return
             delay = error.after_seconds or self.config.backoff_seconds * 2 ** (row.attempts - 1)
-            row.state, row.next_attempt_at = "pending", now + timedelta(seconds=delay)
+            row.state, row.next_attempt_at = AlertState.PENDING, now + timedelta(seconds=delay)
             result.retried += 1
 
-    def _finish(self, row_id: int, state: str, *, ref: str | None = None, error: str | None = None) -> None:
+    def _finish(self, row_id: int, state: AlertState, *, ref: str | None = None, error: str | None = None) -> None:
         with transaction(self.factory) as session:
             row = session.get_one(Notification, row_id)
             row.state = state
             row.next_attempt_at = None
-            if state == "sent":
+            if state == AlertState.SENT:
                 row.sent_at, row.external_ref, row.last_error = self.clock(), ref, None
             else:
                 row.last_error = error

@@ -6,25 +6,11 @@ to the Slack default channel when one is set, else to the log.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from yuqing import adcodes
 from yuqing.config_models import Channels
 from yuqing.divisions import name_of
-from yuqing.records import Body
+from yuqing.records import Body, NamedBody
 from yuqing.settings import Settings
-
-
-@dataclass(frozen=True)
-class NamedBody:
-    adcode: str
-    domain: str
-    name: str
-    contact: str | None
-    channels: Channels
-    configured: bool
-
-    def as_dict(self) -> dict[str, str | None]:
-        return {"adcode": self.adcode, "domain": self.domain, "name": self.name, "contact": self.contact}
 
 
 class Directory:
@@ -37,23 +23,20 @@ class Directory:
         self._fallback = Channels(slack=default) if default else Channels()
 
     def generated_name(self, adcode: str, domain: str) -> str:
-        division = "国家" if adcode == "000000" else name_of(adcode)
+        division = "国家" if adcode == adcodes.NATIONAL else name_of(adcode)
         info = self._domains.get(domain)
         label = info.name if info else domain
         return f"{division}{label}" if label.endswith(("办公室", "办公厅")) else f"{division}{label}部门"
 
-    def lookup(self, body: Body) -> NamedBody:
+    def named(self, body: Body) -> NamedBody:
         configured = self._bodies.get((body.adcode, body.domain))
         if configured is None:
-            return NamedBody(
-                body.adcode, body.domain, self.generated_name(body.adcode, body.domain), None, self._fallback, False
-            )
-        has_channel = configured.channels != Channels()
-        return NamedBody(
-            body.adcode,
-            body.domain,
-            configured.name,
-            configured.contact,
-            configured.channels if has_channel else self._fallback,
-            True,
-        )
+            return NamedBody(adcode=body.adcode, domain=body.domain, name=self.generated_name(body.adcode, body.domain))
+        return NamedBody(adcode=body.adcode, domain=body.domain, name=configured.name, contact=configured.contact)
+
+    def channels(self, body: Body) -> Channels:
+        """The body's own channels, or the fallback when it has none."""
+        configured = self._bodies.get((body.adcode, body.domain))
+        if configured is None or configured.channels == Channels():
+            return self._fallback
+        return configured.channels

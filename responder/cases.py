@@ -16,16 +16,16 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from responder.assignment import AssignmentRules, assign
-from responder.bodies import Directory, NamedBody
+from responder.bodies import Directory
 from responder.events import critical_since
 from responder.notices import notify
 from responder.obligations import add_obligation, cancel, open_obligations
 from yuqing import adcodes
 from yuqing.audit import audit
-from yuqing.records import Assignment, Body, EventIn
+from yuqing.records import Assignment, Body, CaseAssignment, EventIn
 from yuqing.settings import Settings
 from yuqing.storage.models import Case, Event, EventPost, Post
-from yuqing.vocabulary import CaseStatus, ObligationKind, Priority, gravity
+from yuqing.vocabulary import AlertKind, CaseStatus, ObligationKind, Priority, gravity
 
 
 @dataclass
@@ -78,26 +78,21 @@ def _event_record(event: Event) -> EventIn:
     )
 
 
-def _named(assignment: Assignment, directory: Directory, event: Event) -> dict:
-    def names(bodies: list[Body]) -> list[dict]:
-        return [directory.lookup(b).as_dict() for b in bodies]
-
-    return {
-        "title": event.title,
-        "regions": list(event.regions),
-        "level": assignment.level,
-        "lead": directory.lookup(assignment.lead).as_dict(),
-        "responders": names(assignment.responders),
-        "coordinators": names(assignment.coordinators),
-        "principal_leader": assignment.principal_leader,
-        "rules": assignment.rules,
-    }
+def _named(assignment: Assignment, directory: Directory, event: Event) -> CaseAssignment:
+    return CaseAssignment(
+        title=event.title,
+        regions=list(event.regions),
+        level=assignment.level,
+        lead=directory.named(assignment.lead),
+        responders=[directory.named(b) for b in assignment.responders],
+        coordinators=[directory.named(b) for b in assignment.coordinators],
+        principal_leader=assignment.principal_leader,
+        rules=assignment.rules,
+    )
 
 
 def apply_assignment(case: Case, event: Event, responder: Responder) -> None:
-    assignment = assign(_event_record(event), responder.rules)
-    case.level, case.lead_adcode, case.lead_domain = assignment.level, assignment.lead.adcode, assignment.lead.domain
-    case.assignment = _named(assignment, responder.directory, event)
+    case.assignment = _named(assign(_event_record(event), responder.rules), responder.directory, event)
     case.region_unknown = not event.regions and event.policy_level is None
     case.category, case.priority, case.severity, case.handling = (
         event.category,
@@ -109,20 +104,19 @@ def apply_assignment(case: Case, event: Event, responder: Responder) -> None:
     case.recommended_action = handling.action if handling else None
 
 
-def case_bodies(case: Case, directory: Directory) -> list[NamedBody]:
+def case_bodies(case: Case) -> list[Body]:
     """The lead body and the coordinators: who hears that a case was opened or upgraded."""
-    bodies = [Body(adcode=case.lead_adcode, domain=case.lead_domain)]
-    bodies += [Body(adcode=c["adcode"], domain=c["domain"]) for c in case.assignment.get("coordinators", [])]
-    return [directory.lookup(b) for b in dict.fromkeys(bodies)]
+    assignment = case.assignment
+    return list(dict.fromkeys(b.body() for b in [assignment.lead, *assignment.coordinators]))
 
 
-def _tell(session: Session, responder: Responder, case: Case, kind: str, key: str, message: str) -> None:
+def _tell(session: Session, responder: Responder, case: Case, kind: AlertKind, key: str, message: str) -> None:
     notify(
         session,
         responder.settings,
         responder.directory,
         case,
-        case_bodies(case, responder.directory),
+        case_bodies(case),
         kind=kind,
         key=key,
         message=message,
@@ -145,13 +139,13 @@ def open_case(session: Session, responder: Responder, event: Event, now: datetim
     session.add(case)
     session.flush()
     _schedule(session, responder, case, event)
-    audit(session, "system", "case.open", "case", case.id, event_id=event.id, rules=case.assignment["rules"])
-    lead = case.assignment["lead"]["name"]
+    audit(session, "system", "case.open", "case", case.id, event_id=event.id, rules=case.assignment.rules)
+    lead = case.assignment.lead.name
     _tell(
         session,
         responder,
         case,
-        "case_opened",
+        AlertKind.CASE_OPENED,
         f"case/{case.id}/opened",
         f"新案件#{case.id}：{event.title}（{case.priority}），回应主体：{lead}",
     )
@@ -159,7 +153,7 @@ def open_case(session: Session, responder: Responder, event: Event, now: datetim
 
 
 def upgrade_case(session: Session, responder: Responder, case: Case, event: Event, now: datetime) -> None:
-    before = (case.priority, case.severity, case.lead_adcode, case.lead_domain)
+    before = (case.priority, case.severity, case.assignment.lead.adcode, case.assignment.lead.domain)
     became_critical = case.priority != "critical" and event.priority == "critical"
     apply_assignment(case, event, responder)
     if became_critical:
@@ -173,13 +167,13 @@ def upgrade_case(session: Session, responder: Responder, case: Case, event: Even
         "case",
         case.id,
         before=list(before),
-        after=[case.priority, case.severity, case.lead_adcode, case.lead_domain],
+        after=[case.priority, case.severity, case.assignment.lead.adcode, case.assignment.lead.domain],
     )
     _tell(
         session,
         responder,
         case,
-        "case_upgraded",
+        AlertKind.CASE_UPGRADED,
         f"case/{case.id}/upgraded/{case.priority}/{case.severity}",
         f"案件#{case.id}升级为{case.priority}（{case.severity or '-'}级）",
     )

@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 from contextlib import ExitStack
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from sqlalchemy import select
@@ -28,13 +28,14 @@ from responder.lifecycle import (
     record_response,
 )
 from yuqing import adcodes
+from yuqing.caseview import case_view
 from yuqing.cli_support import EXIT_SKIPPED_LINES, InputFile, actor, engine_at_head, fail, open_input, settings_or_exit
 from yuqing.jsonl import process
 from yuqing.records import Body, EventIn
 from yuqing.settings import Settings
 from yuqing.storage.database import session_factory, transaction
-from yuqing.storage.models import AuditEntry, Case, Obligation, User
-from yuqing.vocabulary import ACTIVE_CASE_STATUSES
+from yuqing.storage.models import Case, Obligation, User
+from yuqing.vocabulary import ACTIVE_CASE_STATUSES, OWED_OBLIGATION_STATUSES
 
 ISO_WITH_ZONE = "%Y-%m-%dT%H:%M:%S%z"
 commands = typer.Typer()
@@ -112,7 +113,7 @@ def list_cases(
         for case in session.scalars(query):
             due = session.scalar(
                 select(Obligation)
-                .where(Obligation.case_id == case.id, Obligation.status.in_(("open", "breached")))
+                .where(Obligation.case_id == case.id, Obligation.status.in_(OWED_OBLIGATION_STATUSES))
                 .order_by(Obligation.due_at)
                 .limit(1)
             )
@@ -130,9 +131,9 @@ def list_cases(
                     case.status,
                     case.priority,
                     case.category,
-                    case.assignment.get("lead", {}).get("name", ""),
+                    case.assignment.lead.name,
                     next_due,
-                    case.assignment.get("title", ""),
+                    case.assignment.title,
                 ]
             )
         )
@@ -144,63 +145,28 @@ def show(case_id: CaseId, as_json: Annotated[bool, typer.Option("--json", help="
     settings = settings_or_exit()
     engine = engine_at_head(settings)
     with session_factory(engine)() as session:
-        case = _case(session, case_id)
-        obligations = session.scalars(select(Obligation).where(Obligation.case_id == case.id).order_by(Obligation.id))
-        history = session.scalars(
-            select(AuditEntry)
-            .where(AuditEntry.entity == "case", AuditEntry.entity_id == str(case.id))
-            .order_by(AuditEntry.id)
-        )
-        data: dict[str, Any] = {
-            "id": case.id,
-            "status": case.status,
-            "category": case.category,
-            "priority": case.priority,
-            "severity": case.severity,
-            "handling": case.handling,
-            "t0": case.t0.isoformat(),
-            "recommended_action": case.recommended_action,
-            "region_unknown": case.region_unknown,
-            "assignment": case.assignment,
-            "merged_into": case.merged_into_id,
-            "dismissed_reason": case.dismissed_reason,
-            "obligations": [
-                {
-                    "kind": o.kind,
-                    "sequence": o.sequence,
-                    "starts_at": o.starts_at.isoformat(),
-                    "due_at": o.due_at.isoformat(),
-                    "status": o.status,
-                    "met_at": o.met_at.isoformat() if o.met_at else None,
-                    "on_time": None if o.met_at is None else o.met_at <= o.due_at,
-                }
-                for o in obligations
-            ],
-            "history": [
-                {"at": h.at.isoformat(), "actor": h.actor, "action": h.action, "details": h.details} for h in history
-            ],
-        }
+        view = case_view(session, settings, _case(session, case_id), with_history=True)
     if as_json:
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(view.model_dump(mode="json"), ensure_ascii=False, indent=2))
         return
-    a = case.assignment
+    a = view.assignment
     typer.echo(
-        f"案件 #{case.id}  {a.get('title', '')}\n"
-        f"  status {case.status} · {case.category} · {case.priority} · severity {case.severity or '-'}\n"
-        f"  t0 {_local(case.t0, settings)}{REGION_UNKNOWN if case.region_unknown else ''}\n"
-        f"  lead: {a['lead']['name']} ({a['lead']['adcode']} {a['lead']['domain']})\n"
-        f"  responders: {', '.join(r['name'] for r in a.get('responders', []))}\n"
-        f"  coordinators: {', '.join(c['name'] for c in a.get('coordinators', []))}\n"
-        f"  rules: {a.get('rules')}{'  principal leader leads' if a.get('principal_leader') else ''}\n"
-        f"  action: {case.recommended_action or '-'}"
+        f"案件 #{view.id}  {a.title}\n"
+        f"  status {view.status} · {view.category} · {view.priority} · severity {view.severity or '-'}\n"
+        f"  t0 {_local(view.t0, settings)}{REGION_UNKNOWN if view.region_unknown else ''}\n"
+        f"  lead: {a.lead.name} ({a.lead.adcode} {a.lead.domain})\n"
+        f"  responders: {', '.join(r.name for r in a.responders)}\n"
+        f"  coordinators: {', '.join(c.name for c in a.coordinators)}\n"
+        f"  rules: {a.rules}{'  principal leader leads' if a.principal_leader else ''}\n"
+        f"  action: {view.recommended_action or '-'}"
     )
-    for o in data["obligations"]:
+    for o in view.obligations:
         typer.echo(
-            f"  {o['kind']}{' #' + str(o['sequence']) if o['sequence'] else ''}: due "
-            f"{o['due_at']} — {o['status']}{' (late)' if o['on_time'] is False else ''}"
+            f"  {o.kind}{' #' + str(o.sequence) if o.sequence else ''}: due "
+            f"{o.due_at.isoformat()} — {o.status}{' (late)' if o.on_time is False else ''}"
         )
-    for h in data["history"]:
-        typer.echo(f"  {h['at']}  {h['actor']}  {h['action']}")
+    for h in view.history:
+        typer.echo(f"  {h.at.isoformat()}  {h.actor}  {h.action}")
 
 
 @cases_app.command("ack")
@@ -288,7 +254,7 @@ def reassign_case(
 
     def work(session, settings, case, who, user):
         reassign(session, Responder(settings), case, who, Body(adcode=adcode, domain=domain), reason)
-        return f"case {case.id} reassigned to {case.assignment['lead']['name']}"
+        return f"case {case.id} reassigned to {case.assignment.lead.name}"
 
     _act(by, work, case_id)
 

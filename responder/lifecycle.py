@@ -148,9 +148,8 @@ def reassign(session: Session, responder: Responder, case: Case, actor: str, bod
     _active(case, "reassign")
     if body.domain not in responder.settings.organisations.domains:
         raise CaseError(f"unknown domain {body.domain!r}")
-    before = {"adcode": case.lead_adcode, "domain": case.lead_domain}
-    case.lead_adcode, case.lead_domain = body.adcode, body.domain
-    case.assignment = {**case.assignment, "lead": responder.directory.lookup(body).as_dict(), "reassigned": True}
+    before = case.assignment.lead.body().model_dump()
+    case.assignment = case.assignment.model_copy(update={"lead": responder.directory.named(body), "reassigned": True})
     audit(session, actor, "case.reassign", "case", case.id, before=before, after=body.model_dump(), reason=reason)
 
 

@@ -15,14 +15,14 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from responder.bodies import Directory, NamedBody
+from responder.bodies import Directory
 from responder.notices import notify
 from yuqing import adcodes
 from yuqing.config_models import TimersConfig
 from yuqing.records import Body
 from yuqing.settings import Settings
 from yuqing.storage.models import Case, Obligation
-from yuqing.vocabulary import OBLIGATION_TEXT, OWED_OBLIGATION_STATUSES, ObligationKind, time_left
+from yuqing.vocabulary import OBLIGATION_TEXT, OWED_OBLIGATION_STATUSES, AlertKind, ObligationKind, time_left
 
 
 def alert_levels(obligation: Obligation, timers: TimersConfig) -> list[tuple[str, datetime]]:
@@ -81,14 +81,14 @@ class CheckResult:
     alerts: int = 0
 
 
-def breach_recipients(case: Case, directory: Directory) -> list[NamedBody]:
+def breach_recipients(case: Case) -> list[Body]:
     """The responsible body, its coordinators and the next level up (DOMAIN.md §5)."""
-    bodies = [Body(adcode=case.lead_adcode, domain=case.lead_domain)]
-    bodies += [Body(**c) for c in case.assignment.get("coordinators", [])]
-    upper = adcodes.parent(case.lead_adcode)
+    lead = case.assignment.lead
+    bodies = [b.body() for b in [lead, *case.assignment.coordinators]]
+    upper = adcodes.parent(lead.adcode)
     if upper is not None:
-        bodies.append(Body(adcode=upper, domain=case.lead_domain))
-    return [directory.lookup(b) for b in dict.fromkeys(bodies)]
+        bodies.append(Body(adcode=upper, domain=lead.domain))
+    return list(dict.fromkeys(bodies))
 
 
 def check_deadlines(
@@ -106,11 +106,11 @@ def check_deadlines(
         what = OBLIGATION_TEXT[ObligationKind(obligation.kind)]
         if level == "breach":
             obligation.status, obligation.breached_at = "breached", obligation.due_at
-            recipients = breach_recipients(case, directory)
+            recipients = breach_recipients(case)
             message = f"案件#{case.id}未在时限内{what}（应于{obligation.due_at.isoformat()}前）：已超时，已记录"
             result.breaches += 1
         else:
-            recipients = [directory.lookup(Body(adcode=case.lead_adcode, domain=case.lead_domain))]
+            recipients = [case.assignment.lead.body()]
             message = f"案件#{case.id}需{what}，{time_left(obligation.due_at, now)}"
             result.warnings += 1
         obligation.next_alert_at = next_alert_after(obligation, timers, now)
@@ -120,7 +120,7 @@ def check_deadlines(
             directory,
             case,
             recipients,
-            kind="breach" if level == "breach" else "warning",
+            kind=AlertKind.BREACH if level == "breach" else AlertKind.WARNING,
             key=f"case/{case.id}/obligation/{obligation.id}/{level}",
             message=message,
             obligation=obligation,

@@ -18,6 +18,7 @@ from responder.cases import Responder
 from responder.lifecycle import record_response
 from responder.runner import check_clocks, group_and_open
 from yuqing.outbox import enqueue
+from yuqing.records import TestAlert
 from yuqing.settings import load_settings
 from yuqing.storage.database import session_factory, transaction
 from yuqing.storage.models import Case, Notification
@@ -100,7 +101,7 @@ def test_a_rate_limit_is_waited_out(engine, config_dir, slack) -> None:
     settings = slack_settings(config_dir, slack)
     slack.script["chat.postMessage"] = [(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "1"})]
     with transaction(session_factory(engine)) as session:
-        enqueue(session, key="k1", kind="test", channel="slack", recipient="#press", payload={"message": "hi"})
+        enqueue(session, key="k1", channel="slack", recipient="#press", payload=TestAlert(message="hi"))
     result = dispatcher(engine, settings, T0).run()
     assert result.sent == 1
     assert [c.method for c in slack.calls] == ["chat.postMessage", "chat.postMessage"]
@@ -110,7 +111,7 @@ def test_a_server_error_is_retried_later_with_backoff(engine, config_dir, slack)
     settings = slack_settings(config_dir, slack)
     slack.script["chat.postMessage"] = [(500, {"ok": False, "error": "fatal_error"}, {})]
     with transaction(session_factory(engine)) as session:
-        enqueue(session, key="k1", kind="test", channel="slack", recipient="#press", payload={"message": "hi"})
+        enqueue(session, key="k1", channel="slack", recipient="#press", payload=TestAlert(message="hi"))
     assert dispatcher(engine, settings, T0).run().retried == 1
     (row,) = rows(engine)
     assert row.state == "pending" and row.next_attempt_at == T0 + timedelta(seconds=30)
@@ -122,7 +123,7 @@ def test_a_permanent_error_fails_at_once_and_says_why(engine, config_dir, slack,
     settings = slack_settings(config_dir, slack)
     slack.script["chat.postMessage"] = [(200, {"ok": False, "error": "channel_not_found"}, {})]
     with transaction(session_factory(engine)) as session:
-        enqueue(session, key="k1", kind="test", channel="slack", recipient="#gone", payload={"message": "hi"})
+        enqueue(session, key="k1", channel="slack", recipient="#gone", payload=TestAlert(message="hi"))
     result = dispatcher(engine, settings, T0).run()
     assert result.failed == 1 and result.errors == ["Slack chat_postMessage: channel_not_found"]
     assert dispatcher(engine, settings, T0 + 10 * HOUR).run().sent == 0
@@ -137,7 +138,7 @@ def test_too_many_failures_end_in_failed(engine, config_dir, slack) -> None:
     settings = slack_settings(config_dir, slack)
     slack.script["chat.postMessage"] = [(500, {"ok": False}, {})] * 2
     with transaction(session_factory(engine)) as session:
-        enqueue(session, key="k1", kind="test", channel="slack", recipient="#press", payload={"message": "hi"})
+        enqueue(session, key="k1", channel="slack", recipient="#press", payload=TestAlert(message="hi"))
     dispatcher(engine, settings, T0).run()
     assert dispatcher(engine, settings, T0 + HOUR).run().failed == 1
     assert rows(engine)[0].state == "failed"
@@ -146,7 +147,7 @@ def test_too_many_failures_end_in_failed(engine, config_dir, slack) -> None:
 def test_a_crash_between_send_and_mark_does_not_post_twice(engine, config_dir, slack, monkeypatch) -> None:
     settings = slack_settings(config_dir, slack)
     with transaction(session_factory(engine)) as session:
-        enqueue(session, key="k1", kind="test", channel="slack", recipient="#press", payload={"message": "hi"})
+        enqueue(session, key="k1", channel="slack", recipient="#press", payload=TestAlert(message="hi"))
     crashing = dispatcher(engine, settings, T0)
     real_finish = crashing._finish
 
@@ -170,7 +171,7 @@ def test_a_crash_between_send_and_mark_does_not_post_twice(engine, config_dir, s
 def test_an_in_doubt_alert_that_never_reached_slack_is_sent(engine, config_dir, slack, monkeypatch) -> None:
     settings = slack_settings(config_dir, slack)
     with transaction(session_factory(engine)) as session:
-        enqueue(session, key="k1", kind="test", channel="slack", recipient="#press", payload={"message": "hi"})
+        enqueue(session, key="k1", channel="slack", recipient="#press", payload=TestAlert(message="hi"))
     crashing = dispatcher(engine, settings, T0)
 
     def killed_before_sending(*args, **kwargs):
@@ -220,7 +221,7 @@ def test_two_dispatchers_deliver_each_alert_once(engine, config_dir, slack) -> N
     settings = slack_settings(config_dir, slack)
     with transaction(session_factory(engine)) as session:
         for i in range(30):
-            enqueue(session, key=f"k{i}", kind="test", channel="slack", recipient="#press", payload={"message": str(i)})
+            enqueue(session, key=f"k{i}", channel="slack", recipient="#press", payload=TestAlert(message=str(i)))
 
     def work() -> None:
         for _ in range(3):
@@ -248,10 +249,9 @@ def test_email_arrives_over_starttls_with_text_and_html(engine, config_dir, tmp_
             enqueue(
                 session,
                 key="mail-1",
-                kind="test",
                 channel="email",
                 recipient="duty@lishui.gov.cn",
-                payload={"title": "测试", "message": "邮件通道"},
+                payload=TestAlert(title="测试", message="邮件通道"),
             )
         assert dispatcher(engine, settings, T0).run().sent == 1
         (message,) = mailbox.messages
@@ -272,7 +272,7 @@ def test_a_signed_generic_webhook_carries_the_alert(engine, config_dir) -> None:
         )
         settings = settings_for(config_dir, OPS_SECRET="s3")
         with transaction(session_factory(engine)) as session:
-            enqueue(session, key="w1", kind="test", channel="webhook", recipient="ops", payload={"message": "hi"})
+            enqueue(session, key="w1", channel="webhook", recipient="ops", payload=TestAlert(message="hi"))
         receiver.statuses = [503]
         assert dispatcher(engine, settings, T0).run().retried == 1
         assert dispatcher(engine, settings, T0 + HOUR).run().sent == 1
@@ -299,7 +299,7 @@ def test_a_dingtalk_robot_gets_markdown_and_a_signed_url(engine, config_dir) -> 
         )
         settings = settings_for(config_dir, DING="SECxyz")
         with transaction(session_factory(engine)) as session:
-            enqueue(session, key="d1", kind="test", channel="webhook", recipient="ding", payload={"message": "hi"})
+            enqueue(session, key="d1", channel="webhook", recipient="ding", payload=TestAlert(message="hi"))
         assert dispatcher(engine, settings, T0).run().sent == 1
         request = receiver.requests[0]
     body = json.loads(request["body"])

@@ -1,3 +1,4 @@
+import json
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -6,6 +7,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect, select, text
 from sqlalchemy.exc import IntegrityError, StatementError
 
+from yuqing.records import CaseAlert, CaseAssignment, NamedBody, TestAlert
 from yuqing.storage.database import (
     current_revision,
     downgrade,
@@ -102,9 +104,16 @@ def test_an_obligation_kind_is_written_once_per_case(engine: Engine) -> None:
             status="open",
             category="emergency",
             priority="critical",
-            level="province",
-            lead_adcode="150000",
-            lead_domain="emergency_management",
+            assignment=CaseAssignment(
+                title="锡林郭勒盟正蓝旗煤矿透水",
+                regions=["152530"],
+                level="province",
+                lead=NamedBody(adcode="150000", domain="emergency_management", name="内蒙古自治区应急管理部门"),
+                responders=[],
+                coordinators=[],
+                principal_leader=False,
+                rules=[3, 8, 10],
+            ),
             t0=now,
         )
         session.add(case)
@@ -133,3 +142,78 @@ def test_embedded_sqlite_runs_with_wal_and_foreign_keys(tmp_path) -> None:
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
     engine.dispose()
+
+
+def test_the_upgrade_to_one_assignment_keeps_cases_and_rewrites_old_alerts(empty_engine: Engine) -> None:
+    """Cases and outbox rows written by the version before 0003 are read back as typed records afterwards."""
+    upgrade(empty_engine, "0002")
+    t0 = datetime(2026, 11, 18, 9, 30, tzinfo=UTC).replace(tzinfo=None)
+    lead = {"adcode": "331102", "domain": "environment", "name": "丽水市生态环境局莲都分局", "contact": None}
+    assignment = {
+        "title": "莲都区河道发黑发臭",
+        "regions": ["331102"],
+        "level": "county",
+        "lead": lead,
+        "responders": [lead],
+        "coordinators": [],
+        "principal_leader": False,
+        "rules": [3, 8],
+    }
+    old_alert = {
+        "case_id": 1,
+        "title": "莲都区河道发黑发臭",
+        "category": "public_interest",
+        "category_name": "公众切身利益",
+        "priority": "high",
+        "severity": None,
+        "regions": [{"adcode": "331102", "name": "莲都区"}],
+        "region_unknown": False,
+        "lead": lead,
+        "coordinators": [],
+        "rules": [3, 8],
+        "recommended_action": None,
+        "deadlines": [{"kind": "respond", "sequence": 0, "due_at": "2026-11-20T09:30:00+00:00", "status": "open"}],
+        "post": None,
+        "console_url": "http://127.0.0.1:8000/cases/1",
+        "kind": "case_opened",
+        "message": "新案件#1",
+        "level": None,
+        "to": [lead],
+    }
+    with transaction(session_factory(empty_engine)) as session:
+        make_event(session, t0.replace(tzinfo=UTC))  # events are the same before and after 0003
+    with empty_engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO cases (id, event_id, status, category, priority, level, lead_adcode, lead_domain,"
+                " assignment, region_unknown, t0, opened_at)"
+                " VALUES (1, 1, 'open', 'public_interest', 'high', 'county', '331102', 'environment', :a, false,"
+                " :t0, :t0)"
+            ),
+            {"a": json.dumps(assignment, ensure_ascii=False), "t0": t0},
+        )
+        for number, (kind, payload) in enumerate(
+            [("case_opened", {k: v for k, v in old_alert.items() if k != "kind"}), ("test", {"message": "hi"})]
+        ):
+            connection.execute(
+                text(
+                    "INSERT INTO notifications (dedupe_key, kind, case_id, channel, recipient, payload, state,"
+                    " attempts, created_at) VALUES (:key, :kind, :case, 'log', 'log', :payload, 'pending', 0, :t0)"
+                ),
+                {
+                    "key": f"k{number}",
+                    "kind": kind,
+                    "case": 1 if kind == "case_opened" else None,
+                    "payload": json.dumps(payload, ensure_ascii=False),
+                    "t0": t0,
+                },
+            )
+    upgrade(empty_engine)
+    with session_factory(empty_engine)() as session:
+        case = session.get_one(Case, 1)
+        opened, test = session.scalars(select(Notification).order_by(Notification.id)).all()
+    assert case.assignment.lead.name == "丽水市生态环境局莲都分局" and case.assignment.level == "county"
+    assert isinstance(opened.payload, CaseAlert) and isinstance(test.payload, TestAlert)
+    assert opened.payload.case.assignment.lead.adcode == "331102"
+    assert [o.kind for o in opened.payload.case.obligations] == ["respond"]
+    assert test.payload.message == "hi"

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from yuqing.config_models import Channels
+from yuqing.records import CaseAlert, SourceHealthAlert, TestAlert
 from yuqing.storage.database import upsert
 from yuqing.storage.models import Notification, utcnow
 
@@ -19,10 +20,9 @@ def enqueue(
     session: Session,
     *,
     key: str,
-    kind: str,
     channel: str,
     recipient: str,
-    payload: dict[str, Any],
+    payload: CaseAlert | SourceHealthAlert | TestAlert,
     case_id: int | None = None,
     obligation_id: int | None = None,
     level: str | None = None,
@@ -30,7 +30,7 @@ def enqueue(
     """Add one alert unless an alert with the same key exists; True when this call added it."""
     values = {
         "dedupe_key": f"{key}|{channel}:{recipient}",
-        "kind": kind,
+        "kind": payload.kind,
         "channel": channel,
         "recipient": recipient,
         "payload": payload,
@@ -51,9 +51,9 @@ def enqueue(
     return session.execute(statement).scalar() is not None
 
 
-def enqueue_to_channels(session: Session, channels: Channels, *, key: str, kind: str, **fields: Any) -> int:
+def enqueue_to_channels(session: Session, channels: Channels, *, key: str, **fields: Any) -> int:
     """Enqueue one alert per recipient of `channels`; returns how many were new."""
     return sum(
-        enqueue(session, key=key, kind=kind, channel=channel, recipient=recipient, **fields)
+        enqueue(session, key=key, channel=channel, recipient=recipient, **fields)
         for channel, recipient in channels.recipients()
     )

@@ -1,15 +1,31 @@
-"""Typed records passed between stages and through the CLI's JSON Lines (DOMAIN.md §7; field names are fixed)."""
+"""Typed records passed between stages, stored in JSON columns, and written through the CLI's JSON Lines
+(DOMAIN.md §7; field names there are fixed).
+
+- `PostIn` → `classify` → `PostLabels`; `EventIn` → `assign` → `Assignment`.
+- `CaseAssignment`: who answers a case, with names, as the case row stores it (validated when read back).
+- `CaseView`: one case as people and other systems see it: `cases show`, the alerts, the briefing, the console.
+- `AlertPayload`: what an outbox row carries, one type per alert kind.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-from yuqing.config_models import Category, Handling, Level, Severity
-
-Adcode = Annotated[str, Field(pattern=r"^\d{6}$")]
+from yuqing.config_models import Adcode
+from yuqing.vocabulary import (
+    AlertKind,
+    CaseStatus,
+    Category,
+    Handling,
+    Level,
+    ObligationKind,
+    ObligationStatus,
+    Priority,
+    Severity,
+)
 
 
 class Incoming(BaseModel):
@@ -68,3 +84,148 @@ class Assignment(BaseModel):
     principal_leader: bool
     rules: list[int]
     deadlines: Deadlines
+
+
+# --- labels -------------------------------------------------------------------------------------------------
+
+
+class Casualties(BaseModel):
+    deaths: int | None = None
+    injuries: int | None = None
+
+
+class PostLabels(BaseModel):
+    """A post's labels: one `classify` output line, exactly DOMAIN.md §7's fields in its order."""
+
+    id: str | int
+    category: Category
+    priority: Priority
+    severity: Severity | None
+    handling: Handling | None
+    domains: list[str]
+    regions: list[str]
+    confidence: float
+    casualties: Casualties
+
+
+# --- cases --------------------------------------------------------------------------------------------------
+
+
+class NamedBody(Body):
+    """A body as people read it: its name from organisations.yaml, or one generated (莲都区城市管理部门)."""
+
+    name: str
+    contact: str | None = None
+
+    def body(self) -> Body:
+        return Body(adcode=self.adcode, domain=self.domain)
+
+
+class CaseAssignment(BaseModel):
+    """Who answers a case and why, as the case stores it: the lead is read from here and nowhere else."""
+
+    model_config = ConfigDict(frozen=True)
+
+    title: str
+    regions: list[str]
+    level: Level
+    lead: NamedBody
+    responders: list[NamedBody]
+    coordinators: list[NamedBody]
+    principal_leader: bool
+    rules: list[int]
+    reassigned: bool = False  # a person handed the case to `lead`
+
+
+class Region(BaseModel):
+    adcode: str
+    name: str
+
+
+class ObligationView(BaseModel):
+    kind: ObligationKind
+    sequence: int
+    starts_at: datetime
+    due_at: datetime
+    status: ObligationStatus
+    met_at: datetime | None
+    on_time: bool | None  # None until met
+
+
+class PostSummary(BaseModel):
+    title: str
+    text: str
+    url: str | None
+
+
+class HistoryEntry(BaseModel):
+    at: datetime
+    actor: str
+    action: str
+    details: dict[str, Any]
+
+
+class CaseView(BaseModel):
+    """A case with everything a person acting on it needs; times are absolute, with their zone."""
+
+    id: int
+    status: CaseStatus
+    title: str
+    category: Category
+    category_name: str
+    priority: Priority
+    severity: Severity | None
+    handling: Handling | None
+    t0: datetime
+    regions: list[Region]
+    region_unknown: bool
+    recommended_action: str | None
+    assignment: CaseAssignment
+    merged_into: int | None
+    dismissed_reason: str | None
+    obligations: list[ObligationView]
+    post: PostSummary | None  # the most widely spread post
+    console_url: str
+    history: list[HistoryEntry] = []
+
+
+# --- alerts -------------------------------------------------------------------------------------------------
+
+
+class CaseAlert(BaseModel):
+    """An alert about a case: opened, upgraded, a deadline warning or a breach, with the case as it then stood."""
+
+    kind: Literal[AlertKind.CASE_OPENED, AlertKind.CASE_UPGRADED, AlertKind.WARNING, AlertKind.BREACH]
+    message: str
+    case: CaseView
+    to: list[NamedBody]
+    level: str | None = None  # warning_50, warning_80, breach
+    obligation: ObligationView | None = None
+
+
+class SourceHealthAlert(BaseModel):
+    """A source that stopped delivering (failed runs in a row, or a collapse in volume), for the operators."""
+
+    kind: Literal[AlertKind.SOURCE_HEALTH] = AlertKind.SOURCE_HEALTH
+    title: str
+    message: str
+    source: str
+    reason: str | None
+    error: str | None
+    consecutive_failures: int
+    items: int
+    last_success_at: datetime | None
+
+
+class TestAlert(BaseModel):
+    """A message sent to check that a channel works."""
+
+    __test__ = False  # not a pytest test class, whatever its name
+
+    kind: Literal[AlertKind.TEST] = AlertKind.TEST
+    title: str = "测试消息"
+    message: str
+
+
+AlertPayload = Annotated[CaseAlert | SourceHealthAlert | TestAlert, Field(discriminator="kind")]
+ALERT_PAYLOAD: TypeAdapter[CaseAlert | SourceHealthAlert | TestAlert] = TypeAdapter(AlertPayload)

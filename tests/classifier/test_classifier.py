@@ -1,6 +1,9 @@
 """The classifier end to end: the command's interface, training, the model file's guard, the service job."""
 
 import json
+import os
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -106,8 +109,16 @@ def test_corrections_change_the_model_and_its_version() -> None:
     assert fit(sample).meta["version"] != fit(sample, [fix]).meta["version"]
 
 
-def test_the_split_is_fixed_by_the_id() -> None:
-    assert [split_of(f"x-{i}") for i in range(5)] == [split_of(f"x-{i}") for i in range(5)]
+def test_the_split_is_fixed_by_the_id_in_any_process() -> None:
+    ids = [f"x-{i}" for i in range(20)]
+    other_process = subprocess.run(
+        [sys.executable, "-c", f"from classifier.corpus import split_of; print(*map(split_of, {ids!r}))"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONHASHSEED": "random"},
+    )
+    assert other_process.stdout.split() == [split_of(i) for i in ids]
     shares = [split_of(e.id) for e in read_corpus(CORPUS)]
     assert 0.6 < shares.count("train") / len(shares) < 0.8
 

@@ -175,7 +175,7 @@ def test_three_failed_runs_in_a_row_raise_one_health_alert(crawl, site, engine) 
         source = session.scalar(select(Source).where(Source.name == "dead"))
         runs = session.scalars(select(SourceRun).where(SourceRun.source_id == source.id)).all()
     assert len(alerts) == 1
-    assert alerts[0].payload["reason"] == "http_status" and alerts[0].payload["source"] == "dead"
+    assert alerts[0].payload.reason == "http_status" and alerts[0].payload.source == "dead"
     assert source.consecutive_failures == 4 and source.last_error_kind == "http_status"
     assert [run.status for run in runs] == ["failed"] * 4
 
@@ -193,7 +193,7 @@ def test_a_collapse_in_volume_raises_one_health_alert_by_the_sources_files_rules
     assert "health alert sent" in collapsed and "health alert sent" not in again  # one alert per episode
     with session_factory(engine)() as session:
         alerts = session.scalars(select(Notification).where(Notification.kind == "source_health")).all()
-    assert [alert.payload["reason"] for alert in alerts] == ["volume_collapse"]
+    assert [alert.payload.reason for alert in alerts] == ["volume_collapse"]
 
 
 def test_a_source_sends_the_cookies_its_environment_variable_holds(crawl, site) -> None:

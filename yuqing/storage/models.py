@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
+from pydantic import TypeAdapter
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -27,6 +28,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from yuqing.records import ALERT_PAYLOAD, CaseAlert, CaseAssignment, SourceHealthAlert, TestAlert
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -51,6 +54,24 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class RecordJSON(TypeDecorator[Any]):
+    """A typed record (`yuqing.records`) in a JSON column: dumped on the way in, validated on the way out, so a
+    reader gets the record or a clear error, never a dict to read by key."""
+
+    impl = JSON
+    cache_ok = True
+
+    def __init__(self, adapter: TypeAdapter[Any]) -> None:
+        super().__init__()
+        self.adapter = adapter
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        return None if value is None else self.adapter.dump_python(value, mode="json")
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Any:
+        return None if value is None else self.adapter.validate_python(value)
 
 
 def utcnow() -> datetime:
@@ -270,10 +291,7 @@ class Case(Base):
     priority: Mapped[str] = mapped_column(String(10))
     severity: Mapped[str | None] = mapped_column(String(4))
     handling: Mapped[str | None] = mapped_column(String(20))
-    level: Mapped[str] = mapped_column(String(10))
-    lead_adcode: Mapped[str] = mapped_column(String(6), index=True)
-    lead_domain: Mapped[str] = mapped_column(String(40))
-    assignment: Mapped[dict[str, Any]] = mapped_column(default=dict)  # responders, coordinators, rules...
+    assignment: Mapped[CaseAssignment] = mapped_column(RecordJSON(TypeAdapter(CaseAssignment)))  # who answers
     region_unknown: Mapped[bool] = mapped_column(Boolean, default=False)
     recommended_action: Mapped[str | None] = mapped_column(Text)
     t0: Mapped[datetime]
@@ -318,7 +336,7 @@ class Notification(Base):
     level: Mapped[str | None] = mapped_column(String(20))
     channel: Mapped[str] = mapped_column(String(20))  # slack, email, webhook, log
     recipient: Mapped[str] = mapped_column(String(300))
-    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    payload: Mapped[CaseAlert | SourceHealthAlert | TestAlert] = mapped_column(RecordJSON(ALERT_PAYLOAD))
     state: Mapped[str] = mapped_column(String(20), default="pending", index=True)  # pending, sent, failed, cancelled
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None]

@@ -1,0 +1,77 @@
+"""The one view of a case (`records.CaseView`) that `cases show`, the alerts, the briefing and the console read.
+
+Built from the database alone, so every reader sees the same case: its labels, where it happens (with names),
+who answers (the stored assignment), its obligations as absolute times, its most widely spread post, and on
+request its history.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from yuqing.divisions import name_of
+from yuqing.records import CaseView, HistoryEntry, ObligationView, PostSummary, Region
+from yuqing.settings import Settings
+from yuqing.storage.models import AuditEntry, Case, EventPost, Obligation, Post
+
+POST_EXCERPT = 200  # characters of the representative post an alert carries
+
+
+def representative_post(session: Session, event_id: int) -> Post | None:
+    """The most widely spread post of the event (the earliest among equals)."""
+    query = (
+        select(Post)
+        .join(EventPost, EventPost.post_id == Post.id)
+        .where(EventPost.event_id == event_id)
+        .order_by(Post.spread.desc(), Post.published_at, Post.id)
+        .limit(1)
+    )
+    return session.scalar(query)
+
+
+def obligation_view(obligation: Obligation) -> ObligationView:
+    return ObligationView(
+        kind=obligation.kind,
+        sequence=obligation.sequence,
+        starts_at=obligation.starts_at,
+        due_at=obligation.due_at,
+        status=obligation.status,
+        met_at=obligation.met_at,
+        on_time=None if obligation.met_at is None else obligation.met_at <= obligation.due_at,
+    )
+
+
+def case_view(session: Session, settings: Settings, case: Case, *, with_history: bool = False) -> CaseView:
+    assignment = case.assignment
+    post = representative_post(session, case.event_id)
+    obligations = session.scalars(select(Obligation).where(Obligation.case_id == case.id).order_by(Obligation.id))
+    history = []
+    if with_history:
+        entries = session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.entity == "case", AuditEntry.entity_id == str(case.id))
+            .order_by(AuditEntry.id)
+        )
+        history = [HistoryEntry(at=h.at, actor=h.actor, action=h.action, details=h.details) for h in entries]
+    return CaseView(
+        id=case.id,
+        status=case.status,
+        title=assignment.title,
+        category=case.category,
+        category_name=settings.categories.categories[case.category].name,
+        priority=case.priority,
+        severity=case.severity,
+        handling=case.handling,
+        t0=case.t0,
+        regions=[Region(adcode=code, name=name_of(code)) for code in assignment.regions],
+        region_unknown=case.region_unknown,
+        recommended_action=case.recommended_action,
+        assignment=assignment,
+        merged_into=case.merged_into_id,
+        dismissed_reason=case.dismissed_reason,
+        obligations=[obligation_view(o) for o in obligations],
+        post=None if post is None else PostSummary(title=post.title, text=post.text[:POST_EXCERPT], url=post.url),
+        console_url=f"{settings.notifications.console_url.rstrip('/')}/cases/{case.id}",
+        history=history,
+    )

@@ -66,7 +66,7 @@ def train(
         if engine is None:
             typer.echo("no migrated database: training on the corpus alone", err=True)
     try:
-        report = train_models(settings.model_file, settings.corpus_dir, engine=engine)
+        report = train_models(settings.model_file, settings.corpus_dir, settings.dictionary_file, engine=engine)
     except CorpusError as error:
         fail(f"corpus error: {error}")
     typer.echo(

@@ -7,6 +7,7 @@ first-domain accuracy, severity exactness on emergency posts with figures, regio
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -18,7 +19,7 @@ from classifier.figures import read_figures, severity_of
 from classifier.labeller import Classifier
 from classifier.model import SEED, frame
 from classifier.regions import RegionMatcher
-from classifier.tokens import tokens
+from classifier.tokens import segmenter
 from classifier.training import fit
 from yuqing.records import PostIn
 from yuqing.settings import Settings
@@ -46,24 +47,25 @@ def severity_exactness(examples: list[Example], settings: Settings) -> dict[str,
     return {"exact": right / len(with_figures) if with_figures else 1.0, "posts": len(with_figures)}
 
 
-def cross_validate(examples: list[Example], folds: int = 5) -> dict[str, Any]:
+def cross_validate(examples: list[Example], dictionary: Path, folds: int = 5) -> dict[str, Any]:
     labels = np.array([e.category for e in examples])
     scores = []
     for train_index, test_index in StratifiedKFold(folds, shuffle=True, random_state=SEED).split(examples, labels):
-        models = fit([examples[i] for i in train_index])
+        models = fit([examples[i] for i in train_index], dictionary)
         held = [examples[i] for i in test_index]
         texts = [e.text for e in held]
-        predicted = models.category.predict(models.features.transform(frame(texts, [tokens(t) for t in texts])))
+        words = [segmenter(dictionary).cut(t) for t in texts]
+        predicted = models.category.predict(models.features.transform(frame(texts, words)))
         scores.append(f1_score([e.category for e in held], predicted, average="macro"))
     return {"category_macro_f1": scores, "mean": float(np.mean(scores)), "std": float(np.std(scores))}
 
 
 def evaluate(examples: list[Example], classifier: Classifier, split: str, with_cv: bool = True) -> dict[str, Any]:
     chosen = select(examples, split)
-    outputs = [r.output for r in classifier.label([PostIn(id=e.id, text=e.text) for e in chosen])]
+    outputs = [r.labels for r in classifier.label([PostIn(id=e.id, text=e.text) for e in chosen])]
     gold = [e.category for e in chosen]
-    predicted = [o["category"] for o in outputs]
-    concern = [(e, o) for e, o in zip(chosen, outputs, strict=True) if e.category != "other" and o["handling"]]
+    predicted = [o.category for o in outputs]
+    concern = [(e, o) for e, o in zip(chosen, outputs, strict=True) if e.category != "other" and o.handling]
     with_domain = [(e, o) for e, o in zip(chosen, outputs, strict=True) if e.domains]
     report: dict[str, Any] = {
         "split": split,
@@ -77,12 +79,12 @@ def evaluate(examples: list[Example], classifier: Classifier, split: str, with_c
             "matrix": confusion_matrix(gold, predicted, labels=list(Category)).tolist(),
         },
         "handling_macro_f1": f1_score(
-            [e.handling for e, _ in concern], [o["handling"] for _, o in concern], average="macro"
+            [e.handling for e, _ in concern], [o.handling for _, o in concern], average="macro"
         )
         if concern
         else None,
         "first_domain_accuracy": (
-            sum(bool(o["domains"]) and o["domains"][0] == e.domains[0] for e, o in with_domain) / len(with_domain)
+            sum(bool(o.domains) and o.domains[0] == e.domains[0] for e, o in with_domain) / len(with_domain)
         )
         if with_domain
         else None,
@@ -90,7 +92,8 @@ def evaluate(examples: list[Example], classifier: Classifier, split: str, with_c
         "regions": region_scores(chosen, classifier.regions),
     }
     if with_cv:
-        report["cross_validation"] = cross_validate(select(examples, "train", "dev"))
+        dictionary = classifier.settings.dictionary_file
+        report["cross_validation"] = cross_validate(select(examples, "train", "dev"), dictionary)
     return report
 
 

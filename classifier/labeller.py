@@ -16,8 +16,8 @@ from classifier.figures import read_figures, severity_of
 from classifier.model import Models, frame
 from classifier.regions import RegionMatcher
 from classifier.schemes import apply_schemes, compile_schemes, decide
-from classifier.tokens import tokens
-from yuqing.records import PostIn
+from classifier.tokens import segmenter
+from yuqing.records import Casualties, PostIn, PostLabels
 from yuqing.settings import Settings
 from yuqing.text import simplified
 from yuqing.vocabulary import priority_of
@@ -25,7 +25,7 @@ from yuqing.vocabulary import priority_of
 
 @dataclass(frozen=True)
 class Labelled:
-    output: dict[str, Any]  # exactly DOMAIN.md §7's classify line
+    labels: PostLabels  # exactly DOMAIN.md §7's classify line
     explanation: dict[str, Any]
     model_version: str
 
@@ -37,6 +37,7 @@ class Classifier:
         self.version = models.meta["version"]
         self.regions = RegionMatcher.default()
         self.schemes = compile_schemes(settings.schemes)
+        self.segment = segmenter(settings.dictionary_file).cut
 
     @classmethod
     def load(cls, settings: Settings) -> Classifier:
@@ -47,7 +48,7 @@ class Classifier:
         if not posts:
             return []
         texts = [analysis_text(p.title, p.text) for p in posts]
-        matrix = self.models.features.transform(frame(texts, [tokens(t) for t in texts]))
+        matrix = self.models.features.transform(frame(texts, [self.segment(t) for t in texts]))
         category_probabilities = self.models.category.predict_proba(matrix)
         classes = list(self.models.category.classes_)
         handling = self.models.handling.predict(matrix)
@@ -64,22 +65,22 @@ class Classifier:
             severity = severity_of(figures, text, self.settings.categories) if category == "emergency" else None
             _, priority = decide(category, priority_of(category, severity, critical), hits)
             concern = category != "other"
-            output = {
-                "id": post.id,
-                "category": category,
-                "priority": priority,
-                "severity": severity,
-                "handling": str(handling[row]) if concern else None,
-                "domains": [str(d) for d, _ in domains[row]] if concern else [],
-                "regions": self.regions.find(text),
-                "confidence": round(confidence, 4),
-                "casualties": {"deaths": figures.deaths, "injuries": figures.injuries},
-            }
+            labels = PostLabels(
+                id=post.id,
+                category=category,
+                priority=priority,
+                severity=severity,
+                handling=str(handling[row]) if concern else None,
+                domains=[str(d) for d, _ in domains[row]] if concern else [],
+                regions=self.regions.find(text),
+                confidence=round(confidence, 4),
+                casualties=Casualties(deaths=figures.deaths, injuries=figures.injuries),
+            )
             explanation = {
                 "model_category": model_category,
                 "schemes": [hit.name for hit in hits],
                 "features": self.models.strongest_features(matrix[row], model_category) if explain else [],
                 "figures": {k: v for k, v in vars(figures).items() if v is not None},
             }
-            results.append(Labelled(output, explanation, self.version))
+            results.append(Labelled(labels, explanation, self.version))
         return results

@@ -22,20 +22,20 @@ def label_new_posts(factory: sessionmaker[Session], classifier: Classifier) -> s
             posts = list(session.scalars(select(Post).where(~done).order_by(Post.id).limit(BATCH)))
             results = classifier.label([PostIn(id=p.id, title=p.title, text=p.text) for p in posts])
             for post, result in zip(posts, results, strict=True):
-                out = result.output
+                labels = result.labels
                 session.add(
                     Label(
                         post_id=post.id,
                         model_version=result.model_version,
-                        category=out["category"],
-                        priority=out["priority"],
-                        severity=out["severity"],
-                        handling=out["handling"],
-                        domains=out["domains"],
-                        regions=out["regions"],
-                        deaths=out["casualties"]["deaths"],
-                        injuries=out["casualties"]["injuries"],
-                        confidence=out["confidence"],
+                        category=labels.category,
+                        priority=labels.priority,
+                        severity=labels.severity,
+                        handling=labels.handling,
+                        domains=labels.domains,
+                        regions=labels.regions,
+                        deaths=labels.casualties.deaths,
+                        injuries=labels.casualties.injuries,
+                        confidence=labels.confidence,
                         explanation=result.explanation,
                     )
                 )

@@ -21,9 +21,6 @@ from pathlib import Path
 
 import jieba
 
-from yuqing.settings import PROJECT_ROOT
-
-TERMS_FILE = PROJECT_ROOT / "data" / "dictionary" / "government-terms.txt"
 jieba.setLogLevel(logging.WARNING)
 _NOT_A_PREFIX = object()
 
@@ -34,12 +31,14 @@ def _terms(path: Path) -> list[str]:
 
 
 @cache
-def tokenizer() -> jieba.Tokenizer:
+def tokenizer(dictionary: Path) -> jieba.Tokenizer:
+    """jieba with the division names and the government terms of `dictionary` (Settings.dictionary_file) added;
+    one per process and dictionary."""
     from classifier.regions import RegionMatcher
 
     instance = jieba.Tokenizer()
     instance.initialize()
-    for word in [*RegionMatcher.default().vocabulary(), *_terms(TERMS_FILE)]:
+    for word in [*RegionMatcher.default().vocabulary(), *_terms(dictionary)]:
         instance.add_word(word, freq=2000)
     return instance
 
@@ -103,10 +102,7 @@ class Segmenter:
 
 
 @cache
-def segmenter() -> Segmenter:
-    return Segmenter(tokenizer())
-
-
-def tokens(text: str) -> list[str]:
-    """Words of a simplified text; the vectorizer's token pattern drops whitespace and punctuation-only pieces."""
-    return segmenter().cut(text)
+def segmenter(dictionary: Path) -> Segmenter:
+    """The segmenter of a dictionary: `segmenter(path).cut(text)` gives the words of a simplified text (the
+    vectorizer's token pattern then drops whitespace and punctuation-only pieces)."""
+    return Segmenter(tokenizer(dictionary))

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from classifier.corpus import Example, analysis_text, read_corpus
 from classifier.corpus import select as select_split
 from classifier.model import Models, frame, library_versions
-from classifier.tokens import tokens
+from classifier.tokens import segmenter
 from yuqing.storage.models import LabelCorrection, Post
 
 
@@ -54,7 +54,7 @@ def corrections(session: Session) -> list[Example]:
     ]
 
 
-def fit(examples: list[Example], extra: list[Example] | None = None) -> Models:
+def fit(examples: list[Example], dictionary: Path, extra: list[Example] | None = None) -> Models:
     chosen = sorted([*examples, *(extra or [])], key=lambda e: e.id)
     digest = hashlib.sha256(
         json.dumps(
@@ -65,7 +65,7 @@ def fit(examples: list[Example], extra: list[Example] | None = None) -> Models:
     meta = {"version": f"clf-{digest[:12]}", "versions": library_versions(), "examples": len(chosen)}
     texts = [e.text for e in chosen]
     return Models.fit(
-        frame(texts, [tokens(t) for t in texts]),
+        frame(texts, [segmenter(dictionary).cut(t) for t in texts]),
         [e.category for e in chosen],
         [e.handling if e.category != "other" else None for e in chosen],
         [e.domains if e.category != "other" else () for e in chosen],
@@ -73,12 +73,12 @@ def fit(examples: list[Example], extra: list[Example] | None = None) -> Models:
     )
 
 
-def train(out: Path, corpus: Path, engine: Engine | None = None) -> TrainingReport:
+def train(out: Path, corpus: Path, dictionary: Path, engine: Engine | None = None) -> TrainingReport:
     examples = select_split(read_corpus(corpus), "train", "dev")
     fixes: list[Example] = []
     if engine is not None:
         with Session(engine) as session:
             fixes = corrections(session)
-    models = fit(examples, fixes)
+    models = fit(examples, dictionary, fixes)
     models.save(out)
     return TrainingReport(out, models.meta["version"], len(examples), len(fixes))

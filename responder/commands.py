@@ -288,6 +288,6 @@ def assign(
     rules = AssignmentRules.from_settings(settings, home)
     with ExitStack() as stack:
         stream, name = open_input(stack, file)
-        skipped = process(stream, name, EventIn, lambda event: assign_event(event, rules).model_dump(mode="json"))
+        skipped = process(stream, name, EventIn, lambda event: assign_event(event, rules))
     if skipped:
         raise typer.Exit(EXIT_SKIPPED_LINES)

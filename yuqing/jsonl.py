@@ -6,7 +6,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import IO, Any, TypeVar
+from typing import IO, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -61,15 +61,16 @@ def read_all(stream: IO[str], model: type[Record], errors: LineErrors) -> list[R
     return [record for _, record in read_records(stream, model, errors)]
 
 
-def write_line(stream: IO[str], data: dict[str, Any]) -> None:
-    stream.write(json.dumps(data, ensure_ascii=False) + "\n")
+def write_line(stream: IO[str], record: BaseModel) -> None:
+    """One record as a JSON line, in the field order of its model."""
+    stream.write(json.dumps(record.model_dump(mode="json"), ensure_ascii=False) + "\n")
 
 
 def process(
     stream: IO[str],
     name: str,
     model: type[Record],
-    handle: Callable[[Record], dict[str, Any]],
+    handle: Callable[[Record], BaseModel],
     out: IO[str] | None = None,
     err: IO[str] | None = None,
 ) -> int:

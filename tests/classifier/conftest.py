@@ -17,5 +17,5 @@ def trained_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if settings.model_file.exists():
         return settings.model_file
     path = tmp_path_factory.mktemp("model") / "classifier.joblib"
-    train(path, settings.corpus_dir)
+    train(path, settings.corpus_dir, settings.dictionary_file)
     return path

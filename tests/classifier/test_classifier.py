@@ -20,7 +20,8 @@ from yuqing.settings import load_settings
 from yuqing.storage.database import session_factory, transaction
 from yuqing.storage.models import Label, Post
 
-CORPUS = load_settings().corpus_dir
+SETTINGS = load_settings()
+CORPUS, DICTIONARY = SETTINGS.corpus_dir, SETTINGS.dictionary_file
 
 FIELDS = ["id", "category", "priority", "severity", "handling", "domains", "regions", "confidence", "casualties"]
 
@@ -90,13 +91,13 @@ def small_corpus() -> list[Example]:
 
 def test_training_is_reproducible() -> None:
     sample = small_corpus()
-    first, second = fit(sample), fit(list(reversed(sample)))
+    first, second = fit(sample, DICTIONARY), fit(list(reversed(sample)), DICTIONARY)
     assert first.meta["version"] == second.meta["version"]
     texts = [e.text for e in read_corpus(CORPUS)[:50]]
     from classifier.model import frame
-    from classifier.tokens import tokens
+    from classifier.tokens import segmenter
 
-    data = frame(texts, [tokens(t) for t in texts])
+    data = frame(texts, [segmenter(DICTIONARY).cut(t) for t in texts])
     assert (
         first.category.predict_proba(first.features.transform(data))
         == second.category.predict_proba(second.features.transform(data))
@@ -106,7 +107,7 @@ def test_training_is_reproducible() -> None:
 def test_corrections_change_the_model_and_its_version() -> None:
     sample = small_corpus()
     fix = replace(sample[0], id="post-1", category="other", handling=None, domains=())
-    assert fit(sample).meta["version"] != fit(sample, [fix]).meta["version"]
+    assert fit(sample, DICTIONARY).meta["version"] != fit(sample, DICTIONARY, [fix]).meta["version"]
 
 
 def test_the_split_is_fixed_by_the_id_in_any_process() -> None:
@@ -145,4 +146,4 @@ def test_labels_come_in_batches_in_order(trained_model) -> None:
     settings = load_settings({"YUQING_CONFIG": str(Path("config").resolve()), "YUQING_MODEL": str(trained_model)})
     classifier = Classifier.load(settings)
     posts = [PostIn(id=i, text=f"丽水市第{i}条消息：莲都区停水") for i in range(30)]
-    assert [r.output["id"] for r in classifier.label(posts)] == list(range(30))
+    assert [r.labels.id for r in classifier.label(posts)] == list(range(30))

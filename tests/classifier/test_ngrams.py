@@ -8,10 +8,11 @@ from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
 from classifier.corpus import read_corpus
 from classifier.ngrams import NgramTfidf
-from classifier.tokens import tokens
+from classifier.tokens import segmenter
 from yuqing.settings import load_settings
 
-CORPUS = load_settings().corpus_dir
+SETTINGS = load_settings()
+CORPUS, DICTIONARY = SETTINGS.corpus_dir, SETTINGS.dictionary_file
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +41,7 @@ def test_character_ngrams_weigh_as_scikit_learn_weighs_them(texts: list[str]) ->
 
 
 def test_word_ngrams_weigh_as_scikit_learn_weighs_them_unknown_words_included(texts: list[str]) -> None:
-    words = [" ".join(tokens(text)) for text in texts]
+    words = [" ".join(segmenter(DICTIONARY).cut(text)) for text in texts]
     same_as_scikit_learn(
         NgramTfidf("word", ngram_range=(1, 2), min_df=2, max_df=0.9),
         TfidfVectorizer(token_pattern=r"\S*\w\S*", ngram_range=(1, 2), min_df=2, max_df=0.9, sublinear_tf=True),

@@ -6,14 +6,19 @@ from __future__ import annotations
 import pytest
 
 from classifier.corpus import read_corpus
-from classifier.tokens import Segmenter, tokenizer, tokens
+from classifier.tokens import Segmenter, segmenter, tokenizer
 from yuqing.settings import load_settings
 
-CORPUS = load_settings().corpus_dir
+SETTINGS = load_settings()
+CORPUS, DICTIONARY = SETTINGS.corpus_dir, SETTINGS.dictionary_file
+
+
+def tokens(text: str) -> list[str]:
+    return segmenter(DICTIONARY).cut(text)
 
 
 def jieba_words(text: str) -> list[str]:
-    return tokenizer().lcut(text, HMM=False)
+    return tokenizer(DICTIONARY).lcut(text, HMM=False)
 
 
 def test_every_corpus_post_is_segmented_exactly_as_jieba_segments_it() -> None:
@@ -42,6 +47,6 @@ def test_letters_digits_spaces_and_symbols_come_out_as_jieba_gives_them(text: st
 
 
 def test_a_word_added_to_the_dictionary_is_kept_whole() -> None:
-    dictionary = tokenizer()
+    dictionary = tokenizer(DICTIONARY)
     assert "莲都区" in tokens("丽水市莲都区发生火灾")
     assert Segmenter(dictionary).cut("应急管理局新闻发布会") == ["应急管理局", "新闻发布会"]

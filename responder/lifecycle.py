@@ -18,7 +18,7 @@ from responder.events import most_specific
 from responder.obligations import add_obligation, cancel, meet, open_obligations
 from yuqing.audit import audit
 from yuqing.records import Body
-from yuqing.storage.models import Case, Event, EventPost, LabelCorrection, Obligation
+from yuqing.storage.models import Case, Event, EventPost, LabelCorrection
 from yuqing.vocabulary import CaseStatus, ObligationKind
 
 
@@ -170,7 +170,3 @@ def merge(session: Session, responder: Responder, case: Case, target: Case, acto
     _end(session, case, "merged", now)
     case.merged_into_id = target.id
     audit(session, actor, "case.merge", "case", case.id, into=target.id)
-
-
-def obligations_of(session: Session, case: Case) -> list[Obligation]:
-    return list(session.scalars(select(Obligation).where(Obligation.case_id == case.id).order_by(Obligation.id)))

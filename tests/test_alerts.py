@@ -9,9 +9,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from factories import T0, add_complaint, add_critical_explosion, run_together
-from servers import fake_slack, smtp_server, webhook_receiver
 from sqlalchemy import select
+from support.config import edit_config
+from support.factories import T0, add_complaint, add_critical_explosion, run_together
+from support.servers import fake_slack, smtp_server, webhook_receiver
 
 from notifications.dispatcher import Dispatcher, requeue
 from responder.cases import Responder
@@ -99,7 +100,7 @@ def test_later_alerts_about_a_case_reply_in_its_thread(engine, config_dir, slack
 
 def test_a_rate_limit_is_waited_out(engine, config_dir, slack) -> None:
     settings = slack_settings(config_dir, slack)
-    slack.script["chat.postMessage"] = [(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "1"})]
+    slack.script["chat.postMessage"] = [(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "0"})]
     with transaction(session_factory(engine)) as session:
         enqueue(session, key="k1", channel="slack", recipient="#press", payload=TestAlert(message="hi"))
     result = dispatcher(engine, settings, T0).run()
@@ -133,8 +134,7 @@ def test_a_permanent_error_fails_at_once_and_says_why(engine, config_dir, slack,
 
 
 def test_too_many_failures_end_in_failed(engine, config_dir, slack) -> None:
-    path = config_dir / "notifications.yaml"
-    path.write_text(path.read_text().replace("max_attempts: 8", "max_attempts: 2"), encoding="utf-8")
+    edit_config(config_dir, "notifications.yaml", {"dispatch": {"max_attempts": 2}})
     settings = slack_settings(config_dir, slack)
     slack.script["chat.postMessage"] = [(500, {"ok": False}, {})] * 2
     with transaction(session_factory(engine)) as session:
@@ -234,16 +234,8 @@ def test_two_dispatchers_deliver_each_alert_once(engine, config_dir, slack) -> N
 
 def test_email_arrives_over_starttls_with_text_and_html(engine, config_dir, tmp_path) -> None:
     with smtp_server(tmp_path) as (mailbox, ca_file):
-        path = config_dir / "notifications.yaml"
-        text = (
-            path.read_text()
-            .replace("  host: null ", "  host: 127.0.0.1 ")
-            .replace("port: 587", f"port: {mailbox.port}")
-        )
-        text = text.replace("  sender: null", "  sender: yuqing@lishui.gov.cn").replace(
-            "  ca_file: null", f"  ca_file: {ca_file}"
-        )
-        path.write_text(text, encoding="utf-8")
+        email = {"host": "127.0.0.1", "port": mailbox.port, "sender": "yuqing@lishui.gov.cn", "ca_file": str(ca_file)}
+        edit_config(config_dir, "notifications.yaml", {"email": email})
         settings = settings_for(config_dir)
         with transaction(session_factory(engine)) as session:
             enqueue(
@@ -263,13 +255,8 @@ def test_email_arrives_over_starttls_with_text_and_html(engine, config_dir, tmp_
 
 def test_a_signed_generic_webhook_carries_the_alert(engine, config_dir) -> None:
     with webhook_receiver() as receiver:
-        path = config_dir / "notifications.yaml"
-        path.write_text(
-            path.read_text().replace(
-                "webhooks: []", f"webhooks:\n  - {{name: ops, url: '{receiver.url}', secret_env: OPS_SECRET}}"
-            ),
-            encoding="utf-8",
-        )
+        webhook = {"name": "ops", "url": receiver.url, "secret_env": "OPS_SECRET"}
+        edit_config(config_dir, "notifications.yaml", {"webhooks": [webhook]})
         settings = settings_for(config_dir, OPS_SECRET="s3")
         with transaction(session_factory(engine)) as session:
             enqueue(session, key="w1", channel="webhook", recipient="ops", payload=TestAlert(message="hi"))
@@ -288,15 +275,8 @@ def test_a_signed_generic_webhook_carries_the_alert(engine, config_dir) -> None:
 def test_a_dingtalk_robot_gets_markdown_and_a_signed_url(engine, config_dir) -> None:
     with webhook_receiver() as receiver:
         receiver.reply = {"errcode": 0, "errmsg": "ok"}
-        path = config_dir / "notifications.yaml"
-        path.write_text(
-            path.read_text().replace(
-                "webhooks: []",
-                f"webhooks:\n  - {{name: ding, url: '{receiver.url}?access_token=t', style: dingtalk,"
-                " secret_env: DING}",
-            ),
-            encoding="utf-8",
-        )
+        webhook = {"name": "ding", "url": f"{receiver.url}?access_token=t", "style": "dingtalk", "secret_env": "DING"}
+        edit_config(config_dir, "notifications.yaml", {"webhooks": [webhook]})
         settings = settings_for(config_dir, DING="SECxyz")
         with transaction(session_factory(engine)) as session:
             enqueue(session, key="d1", channel="webhook", recipient="ding", payload=TestAlert(message="hi"))
@@ -319,15 +299,17 @@ def test_alerts_test_command_sends_through_slack(cli, slack) -> None:
     assert bad.returncode == 1 and "expected one of" in bad.stderr
 
 
+HOOK = {"slack_webhook_env": "LIANDU_HOOK"}
+
+
+def set_channels(organisations: dict, adcode: str, domain: str, channels: dict) -> None:
+    (body,) = [b for b in organisations["bodies"] if (b["adcode"], b["domain"]) == (adcode, domain)]
+    body["channels"] = channels
+
+
 def test_a_body_can_use_a_slack_incoming_webhook(engine, config_dir) -> None:
     with webhook_receiver() as receiver:
-        path = config_dir / "organisations.yaml"
-        path.write_text(
-            path.read_text().replace(
-                'channels: {slack: "#liandu-environment"}', "channels: {slack_webhook_env: LIANDU_HOOK}"
-            ),
-            encoding="utf-8",
-        )
+        edit_config(config_dir, "organisations.yaml", lambda c: set_channels(c, "331102", "environment", HOOK))
         settings = settings_for(config_dir, LIANDU_HOOK=receiver.url)
         open_case(engine, settings, critical=False)
         result = dispatcher(engine, settings, T0 + HOUR).run()

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from support.config import edit_config
 
 from responder.assignment import AssignmentRules, assign
 from yuqing.records import EventIn
@@ -244,8 +245,7 @@ def test_without_t0_the_deadlines_are_null(rules) -> None:
 
 
 def test_configured_hours_drive_the_deadlines(config_dir: Path) -> None:
-    path = config_dir / "timers.yaml"
-    path.write_text(path.read_text().replace("release_hours: 5 ", "release_hours: 3 "), encoding="utf-8")
+    edit_config(config_dir, "timers.yaml", {"critical": {"release_hours": 3}})
     rules = AssignmentRules.from_settings(load_settings({"YUQING_CONFIG": str(config_dir)}))
     out = run(rules, category="emergency", severity="I", regions=["331102"])
     assert out["deadlines"]["release"] == "2026-11-18T12:30:00+08:00"

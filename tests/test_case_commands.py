@@ -3,8 +3,8 @@
 import json
 from datetime import UTC, datetime, timedelta
 
-from factories import add_critical_explosion, keep_test_labels
 from sqlalchemy import select
+from support.factories import add_critical_explosion, keep_test_labels
 
 from yuqing.storage.database import session_factory, transaction
 from yuqing.storage.models import AuditEntry

@@ -4,7 +4,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from factories import (
+from sqlalchemy import select
+from support.config import edit_config
+from support.factories import (
     EXPLOSION,
     EXPLOSION_UPDATE,
     EXPLOSION_WEIBO,
@@ -18,7 +20,6 @@ from factories import (
     keep_test_labels,
     run_together,
 )
-from sqlalchemy import select
 
 from responder.cases import Responder
 from responder.lifecycle import (
@@ -181,8 +182,7 @@ def test_an_event_outside_home_is_recorded_with_its_owner_and_opens_only_if_conf
     assert cases(engine) == []
     with session_factory(engine)() as session:
         assert session.scalars(select(Event)).one().owner_adcode == "520525"
-    path = config_dir / "responder.yaml"
-    path.write_text(path.read_text().replace("open_outside_home: false", "open_outside_home: true"), encoding="utf-8")
+    edit_config(config_dir, "responder.yaml", {"cases": {"open_outside_home": True}})
     with transaction(session_factory(engine)) as session:
         add_post(
             session,

@@ -1,32 +1,31 @@
 import json
 
 import pytest
+import typer
 from sqlalchemy import select
 
+from monitor.cli import app
 from yuqing.storage.database import head_revision, session_factory
 from yuqing.storage.models import AuditEntry, User
 
-SUBCOMMANDS = [
-    "run",
-    "serve",
-    "crawl",
-    "classify",
-    "train",
-    "evaluate",
-    "assign",
-    "cases",
-    "briefing",
-    "users",
-    "db",
-    "db upgrade",
-    "users add",
-    "users list",
-    "users disable",
-    *(
-        f"cases {action}"
-        for action in ("list", "show", "ack", "release", "press", "respond", "close", "dismiss", "reassign", "merge")
-    ),
-]
+
+def subcommands(command: object, prefix: str = "") -> list[str]:
+    """Every command and group under `command`, as typed after `yuqing`, walked from the app itself."""
+    if not isinstance(command, typer.core.TyperGroup):
+        return []
+    found = []
+    for name, child in command.commands.items():
+        found += [f"{prefix}{name}", *subcommands(child, f"{prefix}{name} ")]
+    return found
+
+
+SUBCOMMANDS = subcommands(typer.main.get_command(app))
+
+
+def test_the_command_tree_has_every_stage() -> None:
+    assert {"run", "serve", "crawl", "classify", "assign", "cases show", "alerts retry", "db upgrade"} <= set(
+        SUBCOMMANDS
+    )
 
 
 @pytest.mark.parametrize("subcommand", SUBCOMMANDS)

@@ -4,7 +4,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from factories import (
+from sqlalchemy import func, select
+from support.factories import (
     EXPLOSION,
     EXPLOSION_UPDATE,
     EXPLOSION_WEIBO,
@@ -14,7 +15,6 @@ from factories import (
     add_post,
     add_source,
 )
-from sqlalchemy import func, select
 
 from responder.events import EventGrouper, key_terms, most_specific, regions_agree
 from yuqing.settings import load_settings

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from support.config import edit_config
 
 from yuqing.settings import PROJECT_ROOT
 from yuqing.storage.database import downgrade, session_factory
@@ -38,8 +39,7 @@ def service(cli, config_dir: Path, engine, tmp_path: Path):
     """`yuqing run` in the background on a free port; yields the base URL."""
     bundle_samples(tmp_path / "data")
     port = free_port()
-    path = config_dir / "service.yaml"
-    path.write_text(path.read_text().replace("port: 8000", f"port: {port}"), encoding="utf-8")
+    edit_config(config_dir, "service.yaml", {"web": {"port": port}})
     process = cli.start("run")
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):  # up to 10 s for the server to listen

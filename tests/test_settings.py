@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect
+from support.config import edit_config
 
 from yuqing.settings import ConfigError, load_settings
 from yuqing.storage.database import make_engine
@@ -23,12 +24,11 @@ def test_shipped_config_is_valid_and_complete(config_dir: Path) -> None:
 
 
 def test_bad_value_names_file_key_path_value_and_expectation(config_dir: Path) -> None:
-    timers = config_dir / "timers.yaml"
-    timers.write_text(timers.read_text().replace("release_hours: 5 ", "release_hours: five "), encoding="utf-8")
+    edit_config(config_dir, "timers.yaml", {"critical": {"release_hours": "five"}})
     with pytest.raises(ConfigError) as caught:
         load_settings(settings_env(config_dir))
     message = str(caught.value)
-    assert str(timers) in message
+    assert str(config_dir / "timers.yaml") in message
     assert "critical.release_hours" in message
     assert "'five'" in message
     assert "valid number" in message
@@ -52,8 +52,7 @@ def test_yaml_syntax_error_gives_the_line(config_dir: Path) -> None:
 
 
 def test_a_secret_in_a_file_is_refused(config_dir: Path) -> None:
-    path = config_dir / "notifications.yaml"
-    path.write_text(path.read_text().replace("slack:\n", "slack:\n  token: xoxb-123\n"), encoding="utf-8")
+    edit_config(config_dir, "notifications.yaml", {"slack": {"token": "xoxb-123"}})
     with pytest.raises(ConfigError, match=r"slack\.token: unknown key \(a typo, or a secret"):
         load_settings(settings_env(config_dir))
 
@@ -68,8 +67,7 @@ def test_html_source_without_list_selectors_is_refused(config_dir: Path) -> None
 
 
 def test_severity_thresholds_must_fall_from_I_to_IV(config_dir: Path) -> None:
-    path = config_dir / "categories.yaml"
-    path.write_text(path.read_text().replace("II:  {deaths: 10", "II:  {deaths: 40"), encoding="utf-8")
+    edit_config(config_dir, "categories.yaml", {"severity": {"II": {"deaths": 40}}})
     with pytest.raises(ConfigError, match=r"severity\.deaths thresholds falling from I to IV"):
         load_settings(settings_env(config_dir))
 
@@ -109,8 +107,7 @@ def test_missing_config_folder_is_named(tmp_path: Path) -> None:
 
 
 def test_cli_with_bad_config_exits_non_zero_and_leaves_the_database_alone(cli, config_dir: Path, database_url):
-    path = config_dir / "organisations.yaml"
-    path.write_text(path.read_text().replace('adcode: "331100"', 'adcode: "3311"'), encoding="utf-8")
+    edit_config(config_dir, "organisations.yaml", {"home": {"adcode": "3311"}})
     result = cli("db", "upgrade")
     assert result.returncode == 1
     assert "configuration error" in result.stderr

@@ -1,6 +1,7 @@
 """Figures read from posts, and the severity level they give (DOMAIN.md §2, thresholds from config)."""
 
 import pytest
+from support.config import edit_config
 
 from classifier.figures import read_figures, severity_of
 from yuqing.settings import load_settings
@@ -49,8 +50,7 @@ def test_the_gravest_criterion_sets_the_level(text: str, level: str | None) -> N
 
 
 def test_thresholds_come_from_config(config_dir) -> None:
-    path = config_dir / "categories.yaml"
-    path.write_text(path.read_text().replace("III: {deaths: 3,", "III: {deaths: 2,"), encoding="utf-8")
+    edit_config(config_dir, "categories.yaml", {"severity": {"III": {"deaths": 2}}})
     stricter = load_settings({"YUQING_CONFIG": str(config_dir)}).categories
     assert severity_of(read_figures("2人死亡"), "2人死亡", stricter) == "III"
     assert severity_of(read_figures("2人死亡"), "2人死亡", CATEGORIES) == "IV"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from factories import add_source
 from sqlalchemy import select
+from support.factories import add_source
 
 from crawler.context import CollectedPost
 from crawler.pipelines import PostWriter

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from support.config import edit_config
 from yuqing.storage.models import Label, Post, Source
 from yuqing.vocabulary import priority_of
 
@@ -19,9 +20,7 @@ T0 = datetime(2026, 11, 18, 8, 0, tzinfo=SHANGHAI)
 
 def keep_test_labels(config_dir: Path) -> None:
     """Turn the service's classify job off, so `run --once` keeps the labels a test wrote instead of the model's."""
-    path = config_dir / "service.yaml"
-    text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("  classify:", "  classify:\n    enabled: false", 1), encoding="utf-8")
+    edit_config(config_dir, "service.yaml", {"jobs": {"classify": {"enabled": False}}})
 
 
 def add_source(session: Session, name: str, media: str) -> Source:

@@ -3,8 +3,8 @@ the database look-ups that make the crawl incremental, and the posts it collecte
 
 from __future__ import annotations
 
-import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -122,7 +122,7 @@ class CrawlContext:
     data_dir: Path
     factory: sessionmaker[Session]
     source_ids: dict[str, int]
-    environ: dict[str, str] = field(default_factory=lambda: dict(os.environ))
+    secret: Callable[[str | None], str | None]  # Settings.secret: the value of a variable config names
     reports: dict[str, SourceReport] = field(default_factory=dict)
     validators: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
     stored: list[StoredPost] = field(default_factory=list)
@@ -137,7 +137,7 @@ class CrawlContext:
         """The source's cookies from the environment variable its `cookies_env` names (never from a file), as a
         browser's `name=value; name=value` header copies them. Each is set for the whole site (path /), so the
         cookie middleware keeps one of each rather than one per folder of the site."""
-        raw = self.environ.get(source.cookies_env or "", "").strip()
+        raw = (self.secret(source.cookies_env) or "").strip()
         cookies = []
         for number, part in enumerate(filter(None, (p.strip() for p in raw.split(";"))), start=1):
             name, equals, value = part.partition("=")

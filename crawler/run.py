@@ -7,7 +7,6 @@ child process (`python -m crawler`, the same as `yuqing crawl`) with a time limi
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -88,22 +87,15 @@ def choose(sources: list[Source], names: list[str] | None) -> list[Source]:
     return [by_name[name] for name in dict.fromkeys(names)]
 
 
-def scrapy_settings(distributed: bool, environ: dict[str, str]) -> dict[str, Any]:
-    """The crawler's Scrapy settings; YUQING_SCRAPY_SETTINGS (a JSON object) overrides any of them."""
-    settings = dict(SCRAPY_SETTINGS)
+def scrapy_settings(settings: Settings, distributed: bool) -> dict[str, Any]:
+    """The crawler's Scrapy settings; YUQING_SCRAPY_SETTINGS (`settings.scrapy_overrides`) overrides any of them."""
+    scrapy = dict(SCRAPY_SETTINGS)
     if distributed:
         from crawler.distributed import redis_settings
 
-        settings.update(redis_settings(environ))
-    if raw := environ.get("YUQING_SCRAPY_SETTINGS"):
-        try:
-            overrides = json.loads(raw)
-        except json.JSONDecodeError as error:
-            raise ValueError(f"YUQING_SCRAPY_SETTINGS: not JSON ({error.msg} at column {error.colno})") from error
-        if not isinstance(overrides, dict):
-            raise ValueError("YUQING_SCRAPY_SETTINGS: expected a JSON object of Scrapy settings")
-        settings.update(overrides)
-    return settings
+        scrapy.update(redis_settings(settings.redis_url, settings.redis_prefix))
+    scrapy.update(settings.scrapy_overrides)
+    return scrapy
 
 
 def _save_validators(context: CrawlContext) -> None:
@@ -131,7 +123,6 @@ def crawl(
     settings: Settings, sources: list[Source], *, health: SourceHealthRules, distributed: bool = False
 ) -> CrawlResult:
     """Crawl `sources` once (one call per process), store the posts, record each source's run."""
-    environ = dict(os.environ)
     engine = make_engine(settings.database_url)
     factory = session_factory(engine)
     with transaction(factory) as session:
@@ -142,12 +133,12 @@ def crawl(
         data_dir=settings.data_dir,
         factory=factory,
         source_ids=ids,
-        environ=environ,
+        secret=settings.secret,
     )
     for source in sources:
         context.cookies(source)  # a malformed cookie string stops the run here, with the source named
     started = utcnow()
-    process = CrawlerProcess(scrapy_settings(distributed, environ))
+    process = CrawlerProcess(scrapy_settings(settings, distributed))
     process.crawl(SourcesSpider, context=context)
     process.start()
     finished = utcnow()
@@ -206,16 +197,14 @@ def crawl_job(settings: Settings) -> Callable[[], str]:
         names = due_sources(settings)
         if not names:
             return "no source due"
-        env = {
-            **os.environ,
-            "YUQING_CONFIG": str(settings.config_dir),
-            "YUQING_SOURCES": str(settings.sources_file),
-            "YUQING_DATA": str(settings.data_dir),
-            "YUQING_DATABASE_URL": settings.database_url,
-        }
         command = [sys.executable, "-m", "crawler", *(arg for name in names for arg in ("--source", name))]
         done = subprocess.run(
-            command, env=env, capture_output=True, text=True, timeout=JOB_TIMEOUT.total_seconds(), check=False
+            command,
+            env=settings.child_environment(),
+            capture_output=True,
+            text=True,
+            timeout=JOB_TIMEOUT.total_seconds(),
+            check=False,
         )
         lines = [line for line in done.stdout.splitlines() if line.strip()]
         if done.returncode == 1 and lines:  # every source failed: recorded and alerted per source, not a crash

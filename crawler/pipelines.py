@@ -16,9 +16,10 @@ from sqlalchemy import bindparam, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from crawler.context import CollectedPost, CrawlContext, StoredPost
+from crawler.context import CrawlContext
 from crawler.dedupe import SimHashIndex, simhash
 from crawler.normalise import canonical_url, content_hash, normalise_text
+from crawler.records import CollectedPost, StoredPost
 from yuqing.storage.models import Post, utcnow
 from yuqing.text import simplified
 

@@ -18,8 +18,9 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from sqlalchemy import select
 
-from crawler.context import CrawlContext, StoredPost
+from crawler.context import CrawlContext
 from crawler.health import RunOutcome, record_run, source_ids
+from crawler.records import StoredPost
 from crawler.spiders import SourcesSpider
 from yuqing.config_models import Source, SourceHealthRules
 from yuqing.settings import Settings

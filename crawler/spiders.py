@@ -20,10 +20,11 @@ from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 from w3lib.url import add_or_replace_parameter
 
-from crawler.context import CollectedPost, CrawlContext
+from crawler.context import CrawlContext
 from crawler.dates import find_date, parse_date
 from crawler.encoding import decode_page
 from crawler.failures import classify_failure
+from crawler.records import CollectedPost
 from yuqing.config_models import Source
 
 # Chinese government CMS meta tags (and their common spellings) that describe an article.
@@ -141,7 +142,7 @@ class SourcesSpider(scrapy.Spider):
         feed = Selector(text=re.sub(r"^\s*<\?xml[^>]*\?>", "", text), type="xml")
         feed.remove_namespaces()
         entries = feed.xpath("//item") or feed.xpath("//entry")
-        self.context.reports[source.name].found(len(entries), response.url)
+        self.context.reports[source.name].found(len(entries))
         for entry in entries:
             link = (
                 entry.xpath("link/text()").get()
@@ -177,7 +178,7 @@ class SourcesSpider(scrapy.Spider):
         selection = page.css(source.listing.links)
         hrefs = selection.getall() if "::" in source.listing.links else [s.attrib.get("href") for s in selection]
         links = list(dict.fromkeys(urljoin(response.url, h.strip()) for h in hrefs if h and h.strip()))
-        self.context.reports[source.name].found(len(links), response.url)
+        self.context.reports[source.name].found(len(links))
         for url in self.context.unknown(links):
             yield self.detail_request(source, url)
         number = response.meta.get("page", 1)
@@ -242,7 +243,7 @@ class SourcesSpider(scrapy.Spider):
         if not isinstance(items, list):
             report.fail("parse", f"{response.url}: {source.items!r} is not a list in the answer", "index")
             return
-        report.found(len(items), response.url)
+        report.found(len(items))
         fields = source.fields
         for item in items:
             raw = dig(item, fields.text)

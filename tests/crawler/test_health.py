@@ -8,8 +8,8 @@ from conftest import gov_html
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from crawler.context import SourceReport
 from crawler.health import judge, source_ids
+from crawler.records import SourceReport
 from yuqing.config_models import HtmlSource
 from yuqing.storage.database import session_factory, transaction
 from yuqing.storage.models import Source as SourceRow

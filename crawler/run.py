@@ -17,16 +17,16 @@ from typing import Any
 
 from scrapy.crawler import CrawlerProcess
 from sqlalchemy import select
+from twisted.python.failure import Failure
 
-from crawler.context import CrawlContext
 from crawler.health import RunOutcome, record_run, source_ids
-from crawler.records import StoredPost
+from crawler.records import CrawlRun, StoredPost
 from crawler.spiders import SourcesSpider
 from yuqing.config_models import Source, SourceHealthRules
 from yuqing.settings import Settings
-from yuqing.storage.database import make_engine, session_factory, transaction, upsert
-from yuqing.storage.models import FetchState, utcnow
+from yuqing.storage.database import make_engine, session_factory, transaction
 from yuqing.storage.models import Source as SourceRow
+from yuqing.storage.models import utcnow
 
 USER_AGENT = "YuqingBot/0.1 (+public-opinion monitor of a government press office)"
 JOB_TIMEOUT = timedelta(minutes=15)
@@ -58,10 +58,13 @@ SCRAPY_SETTINGS: dict[str, Any] = {
     "LOG_INSTALL_ROOT_HANDLER": True,
     "DOWNLOADER_MIDDLEWARES": {
         "crawler.middlewares.RobotsGuard": 100,
+        # below Retry (550) and BlockedPageDetector (580): only final, genuine answers leave their validators
+        "crawler.incremental.ConditionalRequests": 540,
         "crawler.middlewares.RetryBackoff": 560,
         "crawler.middlewares.BlockedPageDetector": 580,
         "crawler.middlewares.HostConcurrency": 990,  # next to the download itself, so only transfers hold it
     },
+    "SPIDER_MIDDLEWARES": {"crawler.incremental.KnownArticles": 950},  # next to the spider: sees its own output
     "ITEM_PIPELINES": {"crawler.pipelines.StoragePipeline": 300},
     "DOWNLOAD_HANDLERS": {"file": "crawler.files.QueryFileDownloadHandler"},
 }
@@ -92,32 +95,23 @@ def scrapy_settings(settings: Settings, distributed: bool) -> dict[str, Any]:
     """The crawler's Scrapy settings; YUQING_SCRAPY_SETTINGS (`settings.scrapy_overrides`) overrides any of them."""
     scrapy = dict(SCRAPY_SETTINGS)
     if distributed:
-        from crawler.distributed import redis_settings
+        from crawler.distributed import redis_settings  # Redis and scrapy-redis only for a distributed crawl
 
         scrapy.update(redis_settings(settings.redis_url, settings.redis_prefix))
     scrapy.update(settings.scrapy_overrides)
     return scrapy
 
 
-def _save_validators(context: CrawlContext) -> None:
-    if not context.validators:
-        return
-    rows = [
-        {"url": url, "etag": etag, "last_modified": modified, "checked_at": utcnow()}
-        for url, (etag, modified) in context.validators.items()
-    ]
-    with transaction(context.factory) as session:
-        statement = upsert(session, FetchState).values(rows)
-        session.execute(
-            statement.on_conflict_do_update(
-                index_elements=["url"],
-                set_={
-                    "etag": statement.excluded.etag,
-                    "last_modified": statement.excluded.last_modified,
-                    "checked_at": statement.excluded.checked_at,
-                },
-            )
-        )
+def _run_scrapy(run: CrawlRun, scrapy: dict[str, Any]) -> None:
+    """One Scrapy crawl of `run`'s sources, in this process; a crawl that cannot start raises its error here."""
+    process = CrawlerProcess(scrapy)
+    crawler = process.create_crawler(SourcesSpider)
+    run.attach(crawler)
+    failures: list[Failure] = []
+    process.crawl(crawler).addErrback(failures.append)
+    process.start()
+    if failures:
+        failures[0].raiseException()
 
 
 def crawl(
@@ -125,41 +119,23 @@ def crawl(
 ) -> CrawlResult:
     """Crawl `sources` once (one call per process), store the posts, record each source's run."""
     engine = make_engine(settings.database_url)
-    factory = session_factory(engine)
-    with transaction(factory) as session:
-        ids = source_ids(session, sources)
-    context = CrawlContext(
-        sources={source.name: source for source in sources},
-        zone=settings.timezone,
-        data_dir=settings.data_dir,
-        factory=factory,
-        source_ids=ids,
-        secret=settings.secret,
-    )
-    for source in sources:
-        context.cookies(source)  # a malformed cookie string stops the run here, with the source named
-    started = utcnow()
-    process = CrawlerProcess(scrapy_settings(settings, distributed))
-    process.crawl(SourcesSpider, context=context)
-    process.start()
-    finished = utcnow()
-    _save_validators(context)
-    result = CrawlResult(stored=context.stored)
-    with transaction(factory) as session:
-        for source in sources:
-            report = context.reports[source.name]
-            outcome = record_run(
-                session,
-                ids[source.name],
-                report,
-                started,
-                finished,
-                settings.notifications.operators,
-                health,
-            )
-            result.outcomes.append(outcome)
-    engine.dispose()
-    return result
+    try:
+        factory = session_factory(engine)
+        with transaction(factory) as session:
+            ids = source_ids(session, sources)
+        run = CrawlRun(settings, {source.name: source for source in sources}, ids, factory)
+        started = utcnow()
+        _run_scrapy(run, scrapy_settings(settings, distributed))
+        finished = utcnow()
+        operators = settings.notifications.operators
+        with transaction(factory) as session:
+            outcomes = [
+                record_run(session, ids[name], report, started, finished, operators, health)
+                for name, report in run.reports.items()
+            ]
+        return CrawlResult(outcomes, run.stored)
+    finally:
+        engine.dispose()
 
 
 def summary_line(outcome: RunOutcome) -> str:

@@ -1,123 +1,146 @@
 """One spider for every configured source; the source's type (crawler/source_types/) reads its pages.
 
-Nothing here knows a site or a type. A request carries its source's name and what kind of page it is (`index`:
-a feed, list or API page, re-fetched every run with a conditional request; `detail`: an article, fetched once),
-so requests can live in a shared Redis frontier and still find their source.
+Nothing here knows a site or a type. Each request carries a `Fetch` record (its source, `index` for a feed, list
+or API page re-fetched every run, `detail` for an article fetched once), so requests can wait in a shared Redis
+frontier and still find their source. What makes the crawl incremental is not here either: the conditional
+headers and the dropping of stored articles are middlewares (crawler/incremental.py).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Iterator
-from typing import Any
+from typing import Any, Self
 
 import scrapy
+from scrapy.crawler import Crawler
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
-from crawler.context import CrawlContext
 from crawler.encoding import decode_page
 from crawler.failures import classify_failure
-from crawler.records import CollectedPost
+from crawler.files import resolve_url
+from crawler.records import CollectedPost, CrawlRun, Fetch
 from crawler.source_types import source_type
 from crawler.source_types.base import Page, ParseError
+from yuqing.config_models import Source
+
+_COOKIE_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")  # an RFC 6265 token
+
+
+def parse_cookies(source: Source, raw: str | None) -> list[dict[str, str]]:
+    """The source's cookies as a browser's `name=value; name=value` header copies them (the string its
+    `cookies_env` variable holds, never a file). Each is set for the whole site (path /), so the cookie
+    middleware keeps one of each rather than one per folder of the site."""
+    cookies = []
+    for number, part in enumerate(filter(None, (p.strip() for p in (raw or "").split(";"))), start=1):
+        name, equals, value = part.partition("=")
+        if not equals or not _COOKIE_NAME.fullmatch(name.strip()):
+            raise ValueError(
+                f"{source.name}: ${source.cookies_env} is not a cookie string: part {number} "
+                f"({part[:30]!r}) is not name=value"
+            )
+        cookies.append({"name": name.strip(), "value": value.strip(), "path": "/"})
+    return cookies
 
 
 class SourcesSpider(scrapy.Spider):
-    """Crawls the configured sources; items are CollectedPost, failures are recorded on the source's report."""
+    """Crawls the run's sources; items are CollectedPost, failures are recorded on the source's report.
+
+    Every source's cookies are read when the spider is built, before any request: a malformed cookie string stops
+    the crawl there, naming its source."""
 
     name = "yuqing"
 
-    def __init__(self, context: CrawlContext, **kwargs: Any) -> None:
+    def __init__(self, run: CrawlRun, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.context = context
-        self.types = {name: source_type(config, context.zone) for name, config in context.sources.items()}
+        self.run = run
+        self.types = {name: source_type(config, run.settings.timezone) for name, config in run.sources.items()}
+        self.cookies = {
+            name: parse_cookies(config, run.settings.secret(config.cookies_env)) for name, config in run.sources.items()
+        }
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        return super().from_crawler(crawler, *args, run=CrawlRun.of(crawler), **kwargs)
 
     # --- requests -------------------------------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Request]:
         for name, kind in self.types.items():
             for url in kind.first_pages():
-                yield self.index_request(name, self.context.resolve(url), page=1)
+                yield self.index_request(name, resolve_url(url, self.run.settings.data_dir), page=1)
 
     def index_request(self, name: str, url: str, page: int) -> Request:
-        """A feed, list or API page: fetched every run (not filtered as seen), conditionally when possible."""
-        source = self.context.sources[name]
-        headers = {**source.headers, **self.context.conditional_headers(url)}
+        """A feed, list or API page: fetched every run (never filtered as seen); a 304 is an answer too."""
+        config = self.run.sources[name]
         return Request(
             url,
             callback=self.parse_index,
             errback=self.failed,
-            headers=headers,
-            cookies=self.context.cookies(source),
+            headers=dict(config.headers),
+            cookies=self.cookies[name],
             dont_filter=True,
-            meta={
-                "source": name,
-                "kind": "index",
-                "page": page,
-                "obey_robots": source.obey_robots,
-                "handle_httpstatus_list": [304],
-            },
+            meta={**Fetch(name, "index", page, config.obey_robots).meta(), "handle_httpstatus_list": [304]},
         )
 
     def article_request(self, name: str, url: str) -> Request:
-        source = self.context.sources[name]
+        config = self.run.sources[name]
         return Request(
             url,
             callback=self.parse_article,
             errback=self.failed,
-            headers=dict(source.headers),
-            cookies=self.context.cookies(source),
-            meta={"source": name, "kind": "detail", "obey_robots": source.obey_robots},
+            headers=dict(config.headers),
+            cookies=self.cookies[name],
+            meta=Fetch(name, "detail", obey_robots=config.obey_robots).meta(),
         )
 
     # --- responses ------------------------------------------------------------------------------------------
 
-    def _read(self, response: Response) -> tuple[str, Page] | None:
-        """The source's name and the decoded page; None for a 304 (nothing changed since the last run)."""
-        name = response.meta["source"]
-        report = self.context.reports[name]
-        kind = response.meta.get("kind", "index")
+    def _read(self, response: Response) -> tuple[Fetch, Page] | None:
+        """The request's purpose and the decoded page; None for a 304 (nothing changed since the last run)."""
+        fetch = Fetch.of(response)
+        report = self.run.reports[fetch.source]
         if response.status == 304:
-            report.page_ok(kind, not_modified=True)
+            report.page_ok(fetch.kind, not_modified=True)
             return None
-        report.page_ok(kind)
-        if kind == "index":
-            self.context.remember_validators(response)
+        report.page_ok(fetch.kind)
         text = decode_page(response.body, response.headers.get("Content-Type", b"").decode("latin-1"))
-        return name, Page(response.url, text, response.meta.get("page", 1))
+        return fetch, Page(response.url, text, fetch.page)
 
     def parse_index(self, response: Response) -> Iterator[CollectedPost | Request]:
-        """A feed, list or API page: its posts, its new article links, then its next page."""
+        """A feed, list or API page: its posts, its article links, then its next page."""
         read = self._read(response)
         if read is None:
             return
-        name, page = read
-        report = self.context.reports[name]
+        fetch, page = read
+        report = self.run.reports[fetch.source]
         try:
-            index = self.types[name].parse_index(page)
+            index = self.types[fetch.source].parse_index(page)
         except ParseError as error:
             report.fail("parse", f"{response.url}: {error}", "index")
             return
         report.found(index.items)
         yield from index.posts
-        for url in self.context.unknown(index.articles):
-            yield self.article_request(name, url)
+        for url in index.articles:
+            yield self.article_request(fetch.source, url)
         if index.next_url:
-            yield self.index_request(name, index.next_url, page=page.number + 1)
+            yield self.index_request(fetch.source, index.next_url, page=fetch.page + 1)
 
     def parse_article(self, response: Response) -> Iterator[CollectedPost]:
         read = self._read(response)
         if read is None:
             return
-        name, page = read
-        post = self.types[name].parse_article(page)
+        fetch, page = read
+        post = self.types[fetch.source].parse_article(page)
         if post is None:
-            self.context.reports[name].empty_page(response.url)
+            self.run.reports[fetch.source].empty_page(response.url)
             return
         yield post
 
     def failed(self, failure: Failure) -> None:
         """A request that ended in an error: its reason goes on the source's report, the others carry on."""
         request = failure.request  # type: ignore[attr-defined]
+        fetch = Fetch.of(request)
         kind, message = classify_failure(failure)
-        self.context.reports[request.meta["source"]].fail(kind, f"{request.url}: {message}", request.meta["kind"])
+        self.run.reports[fetch.source].fail(kind, f"{request.url}: {message}", fetch.kind)

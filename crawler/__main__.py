@@ -1,8 +1,7 @@
 """`python -m crawler ARGS` is `yuqing crawl ARGS`: the service runs each crawl in a child process this way,
-because Twisted's reactor cannot be started twice in one process."""
+because Twisted's reactor cannot be started twice in one process. It runs the crawler's own command, so the
+stage never imports the CLI that gathers every stage's commands."""
 
-import sys
+from crawler.commands import commands
 
-from yuqing.cli import app
-
-app(args=["crawl", *sys.argv[1:]], prog_name="yuqing")
+commands(prog_name="yuqing crawl")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -66,8 +66,8 @@ SCRAPY_SETTINGS: dict[str, Any] = {
 
 @dataclass
 class CrawlResult:
-    outcomes: list[RunOutcome] = field(default_factory=list)
-    stored: list[StoredPost] = field(default_factory=list)
+    outcomes: list[RunOutcome]
+    stored: list[StoredPost]
 
     @property
     def all_failed(self) -> bool:

@@ -1,7 +1,5 @@
-"""The crawler's command: `yuqing crawl` (and `python -m crawler`, the same, which the service's job runs).
-
-Scrapy is imported inside the command, so that every other `yuqing` command starts without it.
-"""
+"""The crawler's command, `crawl`: the wiring package (monitor/) adds `commands` as `yuqing crawl`, and
+`python -m crawler` runs it on its own (the service's crawl job does, in a child process)."""
 
 from __future__ import annotations
 
@@ -11,10 +9,8 @@ from typing import Annotated
 import typer
 
 from yuqing.cli_support import EXIT_ERROR, engine_at_head, fail, settings_or_exit
-from yuqing.config_models import SourcesConfig
-from yuqing.settings import ConfigError, load_yaml_model
 
-commands = typer.Typer()
+commands = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 
 
 @commands.command()
@@ -27,8 +23,11 @@ def crawl(
     ] = False,
 ) -> None:
     """Run the chosen sources once and store the new posts; exits 1 only when every source failed."""
+    # Imported here, not at the top: every `yuqing` command loads this module, and only `crawl` needs Scrapy.
     from crawler.run import choose, summary_line, write_jsonl
     from crawler.run import crawl as crawl_sources
+    from yuqing.config_models import SourcesConfig
+    from yuqing.settings import ConfigError, load_yaml_model
 
     settings = settings_or_exit()
     catalogue = settings.sources

@@ -8,7 +8,6 @@ them again. A process whose queue runs dry waits `IDLE_GRACE_SECONDS` for other 
 
 from __future__ import annotations
 
-import os
 import time
 from typing import Any, Self
 
@@ -17,17 +16,13 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 
-DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
-DEFAULT_PREFIX = "yuqing:crawl"
 IDLE_GRACE_SECONDS = 3.0
 REDIS_TIMEOUT_SECONDS = 10
 
 
-def redis_settings(environ: dict[str, str] | None = None) -> dict[str, Any]:
-    """Scrapy settings for the shared frontier, from YUQING_REDIS_URL and YUQING_REDIS_PREFIX."""
-    env = os.environ if environ is None else environ
-    prefix = env.get("YUQING_REDIS_PREFIX") or DEFAULT_PREFIX
-    url = env.get("YUQING_REDIS_URL") or DEFAULT_REDIS_URL
+def redis_settings(url: str, prefix: str) -> dict[str, Any]:
+    """Scrapy settings for the shared frontier in the Redis at `url`, its keys under `prefix` (both from Settings:
+    YUQING_REDIS_URL and YUQING_REDIS_PREFIX); a Redis that does not answer stops the run before it starts."""
     try:
         redis.Redis.from_url(
             url, socket_timeout=REDIS_TIMEOUT_SECONDS, socket_connect_timeout=REDIS_TIMEOUT_SECONDS

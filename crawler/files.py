@@ -1,6 +1,6 @@
 """`file:` URLs for the bundled samples (and for testing a source definition offline).
 
-A relative `file:samples/x.xml` is read from the data folder (see `crawler.context.resolve_url`). A query string
+A relative `file:samples/x.xml` is read from the data folder (`resolve_url`). A query string
 selects a sibling file, so paged JSON APIs work offline: `search.json?page=2` reads `search.page-2.json`, and
 falls back to `search.json` itself when there is no such file (the first page).
 """
@@ -16,6 +16,15 @@ from scrapy.http import Response
 from scrapy.responsetypes import responsetypes
 from scrapy.utils.asyncio import run_in_thread
 from w3lib.url import file_uri_to_path
+
+
+def resolve_url(url: str, data_dir: Path) -> str:
+    """`file:samples/x.xml` (relative) is read from the data folder; every other URL is left as it is."""
+    parts = urlsplit(url)
+    if parts.scheme != "file" or parts.netloc or parts.path.startswith("/"):
+        return url
+    absolute = (data_dir / parts.path).resolve().as_uri()
+    return absolute + (f"?{parts.query}" if parts.query else "")
 
 
 def file_for(url: str) -> Path:

@@ -15,7 +15,7 @@ from statistics import median
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from crawler.context import SourceReport
+from crawler.records import SourceReport
 from yuqing.config_models import Channels, SourceHealthRules
 from yuqing.config_models import Source as SourceConfig
 from yuqing.outbox import enqueue_to_channels

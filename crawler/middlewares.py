@@ -27,6 +27,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import HtmlResponse, Request, Response
 
 from crawler.failures import BlockedPage, RobotsDenied
+from crawler.records import Fetch
 
 log = logging.getLogger("crawler.robots")
 
@@ -52,7 +53,7 @@ class RobotsGuard:
 
     async def process_request(self, request: Request) -> None:
         parts = urlsplit(request.url)
-        if parts.scheme not in ("http", "https") or not request.meta.get("obey_robots", True):
+        if parts.scheme not in ("http", "https") or not Fetch.of(request).obey_robots:
             return
         origin = f"{parts.scheme}://{parts.netloc}"
         if origin not in self._rules:

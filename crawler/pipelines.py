@@ -16,9 +16,9 @@ from sqlalchemy import bindparam, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from crawler.context import CollectedPost, CrawlContext, StoredPost
 from crawler.dedupe import SimHashIndex, simhash
 from crawler.normalise import canonical_url, content_hash, normalise_text
+from crawler.records import CollectedPost, CrawlRun, StoredPost
 from yuqing.storage.models import Post, utcnow
 from yuqing.text import simplified
 
@@ -211,23 +211,22 @@ class PostWriter:
 
 
 class StoragePipeline:
-    """Buffers items and writes them `BATCH` at a time (and the rest when the spider closes)."""
+    """Buffers items and writes them `BATCH` at a time (and the rest when the spider closes); each stored post is
+    counted on its source's report and kept for `--out`."""
 
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
+    def __init__(self, run: CrawlRun) -> None:
+        self.run = run
+        self.names = {id_: name for name, id_ in run.source_ids.items()}
         self.buffer: list[CollectedPost] = []
-        self.context: CrawlContext | None = None
         self.writer: PostWriter | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        return cls(crawler)
+        return cls(CrawlRun.of(crawler))
 
     def open_spider(self) -> None:
-        self.context = self.crawler.spider.context  # type: ignore[union-attr]
-        assert self.context is not None
-        media = {name: source.media for name, source in self.context.sources.items()}
-        self.writer = PostWriter(self.context.factory, self.context.source_ids, media)
+        media = {name: source.media for name, source in self.run.sources.items()}
+        self.writer = PostWriter(self.run.factory, self.run.source_ids, media)
 
     def process_item(self, item: CollectedPost) -> CollectedPost:
         self.buffer.append(item)
@@ -239,13 +238,12 @@ class StoragePipeline:
         self.flush()
 
     def flush(self) -> None:
-        assert self.context is not None and self.writer is not None
+        assert self.writer is not None  # opened with the spider
         batch, self.buffer = self.buffer, []
-        names = {id_: name for name, id_ in self.context.source_ids.items()}
         for post in self.writer.write(batch):
-            name = names[post.source_id]  # type: ignore[index]
-            self.context.reports[name].new_items += 1
-            self.context.stored.append(
+            name = self.names[post.source_id]  # type: ignore[index]
+            self.run.reports[name].new_items += 1
+            self.run.stored.append(
                 StoredPost(
                     id=post.id,
                     title=post.title,

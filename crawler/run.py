@@ -1,35 +1,28 @@
-"""The `crawl` command's work: run the chosen sources once, store the posts, judge each source's health.
+"""The crawl itself: run the chosen sources once, store the posts, record each source's run and health.
 
-Twisted's reactor cannot be restarted, so `crawl` runs once per process; the service's job starts it as a
-child process (`python -m crawler`, the same as `yuqing crawl`) with a time limit.
+Twisted's reactor cannot be restarted, so a process crawls once; the service's job (crawler/jobs.py) starts
+each crawl as a child process.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import CrawlerProcess
-from sqlalchemy import select
+from twisted.python.failure import Failure
 
-from crawler.context import CrawlContext, StoredPost
 from crawler.health import RunOutcome, record_run, source_ids
+from crawler.records import CrawlRun, StoredPost
 from crawler.spiders import SourcesSpider
 from yuqing.config_models import Source, SourceHealthRules
 from yuqing.settings import Settings
-from yuqing.storage.database import make_engine, session_factory, transaction, upsert
-from yuqing.storage.models import FetchState, utcnow
-from yuqing.storage.models import Source as SourceRow
+from yuqing.storage.database import make_engine, session_factory, transaction
+from yuqing.storage.models import utcnow
 
 USER_AGENT = "YuqingBot/0.1 (+public-opinion monitor of a government press office)"
-JOB_TIMEOUT = timedelta(minutes=15)
 
 SCRAPY_SETTINGS: dict[str, Any] = {
     "BOT_NAME": "yuqing",
@@ -58,10 +51,13 @@ SCRAPY_SETTINGS: dict[str, Any] = {
     "LOG_INSTALL_ROOT_HANDLER": True,
     "DOWNLOADER_MIDDLEWARES": {
         "crawler.middlewares.RobotsGuard": 100,
+        # below Retry (550) and BlockedPageDetector (580): only final, genuine answers leave their validators
+        "crawler.incremental.ConditionalRequests": 540,
         "crawler.middlewares.RetryBackoff": 560,
         "crawler.middlewares.BlockedPageDetector": 580,
         "crawler.middlewares.HostConcurrency": 990,  # next to the download itself, so only transfers hold it
     },
+    "SPIDER_MIDDLEWARES": {"crawler.incremental.KnownArticles": 950},  # next to the spider: sees its own output
     "ITEM_PIPELINES": {"crawler.pipelines.StoragePipeline": 300},
     "DOWNLOAD_HANDLERS": {"file": "crawler.files.QueryFileDownloadHandler"},
 }
@@ -69,8 +65,8 @@ SCRAPY_SETTINGS: dict[str, Any] = {
 
 @dataclass
 class CrawlResult:
-    outcomes: list[RunOutcome] = field(default_factory=list)
-    stored: list[StoredPost] = field(default_factory=list)
+    outcomes: list[RunOutcome]
+    stored: list[StoredPost]
 
     @property
     def all_failed(self) -> bool:
@@ -88,86 +84,51 @@ def choose(sources: list[Source], names: list[str] | None) -> list[Source]:
     return [by_name[name] for name in dict.fromkeys(names)]
 
 
-def scrapy_settings(distributed: bool, environ: dict[str, str]) -> dict[str, Any]:
-    """The crawler's Scrapy settings; YUQING_SCRAPY_SETTINGS (a JSON object) overrides any of them."""
-    settings = dict(SCRAPY_SETTINGS)
+def scrapy_settings(settings: Settings, distributed: bool) -> dict[str, Any]:
+    """The crawler's Scrapy settings; YUQING_SCRAPY_SETTINGS (`settings.scrapy_overrides`) overrides any of them."""
+    scrapy = dict(SCRAPY_SETTINGS)
     if distributed:
-        from crawler.distributed import redis_settings
+        from crawler.distributed import redis_settings  # Redis and scrapy-redis only for a distributed crawl
 
-        settings.update(redis_settings(environ))
-    if raw := environ.get("YUQING_SCRAPY_SETTINGS"):
-        try:
-            overrides = json.loads(raw)
-        except json.JSONDecodeError as error:
-            raise ValueError(f"YUQING_SCRAPY_SETTINGS: not JSON ({error.msg} at column {error.colno})") from error
-        if not isinstance(overrides, dict):
-            raise ValueError("YUQING_SCRAPY_SETTINGS: expected a JSON object of Scrapy settings")
-        settings.update(overrides)
-    return settings
+        scrapy.update(redis_settings(settings.redis_url, settings.redis_prefix))
+    scrapy.update(settings.scrapy_overrides)
+    return scrapy
 
 
-def _save_validators(context: CrawlContext) -> None:
-    if not context.validators:
-        return
-    rows = [
-        {"url": url, "etag": etag, "last_modified": modified, "checked_at": utcnow()}
-        for url, (etag, modified) in context.validators.items()
-    ]
-    with transaction(context.factory) as session:
-        statement = upsert(session, FetchState).values(rows)
-        session.execute(
-            statement.on_conflict_do_update(
-                index_elements=["url"],
-                set_={
-                    "etag": statement.excluded.etag,
-                    "last_modified": statement.excluded.last_modified,
-                    "checked_at": statement.excluded.checked_at,
-                },
-            )
-        )
+def _run_scrapy(run: CrawlRun, scrapy: dict[str, Any]) -> None:
+    """One Scrapy crawl of `run`'s sources, in this process; a crawl that cannot start raises its error here."""
+    process = CrawlerProcess(scrapy)
+    crawler = process.create_crawler(SourcesSpider)
+    run.attach(crawler)
+    failures: list[Failure] = []
+    process.crawl(crawler).addErrback(failures.append)
+    process.start()
+    if failures:
+        failures[0].raiseException()
 
 
 def crawl(
     settings: Settings, sources: list[Source], *, health: SourceHealthRules, distributed: bool = False
 ) -> CrawlResult:
     """Crawl `sources` once (one call per process), store the posts, record each source's run."""
-    environ = dict(os.environ)
     engine = make_engine(settings.database_url)
-    factory = session_factory(engine)
-    with transaction(factory) as session:
-        ids = source_ids(session, sources)
-    context = CrawlContext(
-        sources={source.name: source for source in sources},
-        zone=settings.timezone,
-        data_dir=settings.data_dir,
-        factory=factory,
-        source_ids=ids,
-        environ=environ,
-    )
-    for source in sources:
-        context.cookies(source)  # a malformed cookie string stops the run here, with the source named
-    started = utcnow()
-    process = CrawlerProcess(scrapy_settings(distributed, environ))
-    process.crawl(SourcesSpider, context=context)
-    process.start()
-    finished = utcnow()
-    _save_validators(context)
-    result = CrawlResult(stored=context.stored)
-    with transaction(factory) as session:
-        for source in sources:
-            report = context.reports[source.name]
-            outcome = record_run(
-                session,
-                ids[source.name],
-                report,
-                started,
-                finished,
-                settings.notifications.operators,
-                health,
-            )
-            result.outcomes.append(outcome)
-    engine.dispose()
-    return result
+    try:
+        factory = session_factory(engine)
+        with transaction(factory) as session:
+            ids = source_ids(session, sources)
+        run = CrawlRun(settings, {source.name: source for source in sources}, ids, factory)
+        started = utcnow()
+        _run_scrapy(run, scrapy_settings(settings, distributed))
+        finished = utcnow()
+        operators = settings.notifications.operators
+        with transaction(factory) as session:
+            outcomes = [
+                record_run(session, ids[name], report, started, finished, operators, health)
+                for name, report in run.reports.items()
+            ]
+        return CrawlResult(outcomes, run.stored)
+    finally:
+        engine.dispose()
 
 
 def summary_line(outcome: RunOutcome) -> str:
@@ -181,51 +142,6 @@ def summary_line(outcome: RunOutcome) -> str:
     if outcome.alerted:
         line += "; health alert sent to the operators"
     return line
-
-
-def due_sources(settings: Settings, now: datetime | None = None) -> list[str]:
-    """Enabled sources whose interval has passed since their last run (or that never ran)."""
-    now = now or utcnow()
-    engine = make_engine(settings.database_url)
-    try:
-        with session_factory(engine)() as session:
-            last = dict(session.execute(select(SourceRow.name, SourceRow.last_run_at)).tuples().all())
-    finally:
-        engine.dispose()
-    return [
-        source.name
-        for source in settings.sources.sources
-        if source.enabled and (last.get(source.name) is None or now - last[source.name] >= source.interval)
-    ]
-
-
-def crawl_job(settings: Settings) -> Callable[[], str]:
-    """The service's `crawl` job: the due sources, crawled in a child process with a time limit."""
-
-    def run() -> str:
-        names = due_sources(settings)
-        if not names:
-            return "no source due"
-        env = {
-            **os.environ,
-            "YUQING_CONFIG": str(settings.config_dir),
-            "YUQING_SOURCES": str(settings.sources_file),
-            "YUQING_DATA": str(settings.data_dir),
-            "YUQING_DATABASE_URL": settings.database_url,
-        }
-        command = [sys.executable, "-m", "crawler", *(arg for name in names for arg in ("--source", name))]
-        done = subprocess.run(
-            command, env=env, capture_output=True, text=True, timeout=JOB_TIMEOUT.total_seconds(), check=False
-        )
-        lines = [line for line in done.stdout.splitlines() if line.strip()]
-        if done.returncode == 1 and lines:  # every source failed: recorded and alerted per source, not a crash
-            return "every due source failed: " + "; ".join(lines)
-        if done.returncode != 0:
-            reason = (done.stderr.strip().splitlines() or ["no output"])[-1]
-            raise RuntimeError(f"crawl exited {done.returncode}: {'; '.join(lines) or reason}")
-        return "; ".join(lines)
-
-    return run
 
 
 def write_jsonl(path: Path, posts: list[StoredPost]) -> None:

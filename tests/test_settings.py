@@ -41,7 +41,8 @@ def test_nested_list_error_points_at_the_item(config_dir: Path) -> None:
         "  - {name: b, type: rss, urls: [http://127.0.0.1/feed], interval: often, media: news}\n",
         encoding="utf-8",
     )
-    with pytest.raises(ConfigError, match=r"sources\[1\]\.interval: got 'often'; expected a duration"):
+    # the item's type is part of the path: each type has its own keys
+    with pytest.raises(ConfigError, match=r"sources\[1\]\.rss\.interval: got 'often'; expected a duration"):
         load_settings(settings_env(config_dir))
 
 
@@ -62,7 +63,31 @@ def test_html_source_without_list_selectors_is_refused(config_dir: Path) -> None
         "sources:\n  - {name: gov, type: html, urls: [http://127.0.0.1/], interval: 10m, media: gov}\n",
         encoding="utf-8",
     )
-    with pytest.raises(ConfigError, match="an html source needs 'list"):
+    with pytest.raises(ConfigError, match=r"sources\[0\]\.html\.list: missing; expected a value"):
+        load_settings(settings_env(config_dir))
+
+
+def test_a_key_of_another_source_type_is_refused_naming_the_type_it_belongs_to(config_dir: Path) -> None:
+    (config_dir / "sources.yaml").write_text(
+        "sources:\n  - {name: feed, type: rss, urls: [http://127.0.0.1/], interval: 10m, media: news,\n"
+        "     list: {links: a}, items: data.list}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_settings(settings_env(config_dir))
+    assert "sources[0]: got {'name': 'feed'" in str(caught.value)
+    assert str(caught.value).endswith(
+        "expected no 'list' or 'items' in rss sources ('list' is for html sources; 'items' is for json sources)"
+    )
+
+
+def test_a_missing_or_unknown_source_type_names_the_types_there_are(config_dir: Path) -> None:
+    path = config_dir / "sources.yaml"
+    path.write_text("sources:\n  - {name: feed, type: xml, urls: [http://127.0.0.1/], interval: 10m, media: news}\n")
+    with pytest.raises(ConfigError, match=r"sources\[0\]: got .*; expected a 'type' of rss, html, json, not 'xml'$"):
+        load_settings(settings_env(config_dir))
+    path.write_text("sources:\n  - {name: feed, urls: [http://127.0.0.1/], interval: 10m, media: news}\n")
+    with pytest.raises(ConfigError, match=r"sources\[0\]: got .*; expected a 'type' of rss, html, json$"):
         load_settings(settings_env(config_dir))
 
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
-from yuqing.vocabulary import Category, Handling, Level, Media, ObligationKind, Priority, Severity
+from yuqing.vocabulary import Category, Handling, Level, Media, ObligationKind, Priority, Severity, SourceType
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -119,9 +119,10 @@ class JsonPaging(Strict):
     max_pages: int = Field(5, ge=1)
 
 
-class Source(Strict):
+class SourceBase(Strict):
+    """What every source has, whatever its type."""
+
     name: str = Field(min_length=1)
-    type: Literal["rss", "html", "json"]
     urls: list[str] = Field(min_length=1)
     interval: Duration
     media: Media
@@ -130,21 +131,65 @@ class Source(Strict):
     cookies_env: str | None = Field(None, pattern=r"^[A-Z_][A-Z0-9_]*$")
     obey_robots: bool = True
     max_pages: int = Field(5, ge=1)
-    listing: ListSelectors | None = Field(None, alias="list")
-    detail: DetailSelectors | None = None
-    items: str | None = None
-    fields: JsonFields | None = None
+
+
+class RssSource(SourceBase):
+    """An RSS 2.0 or Atom feed (RSSHub's too): each entry is a post."""
+
+    type: Literal[SourceType.RSS]
+
+
+class HtmlSource(SourceBase):
+    """A list page whose links lead to articles, and the pages after it."""
+
+    type: Literal[SourceType.HTML]
+    listing: ListSelectors = Field(alias="list")
+    detail: DetailSelectors = DetailSelectors()
+
+
+class JsonSource(SourceBase):
+    """A paged JSON API: each item at the dotted path `items` is a post, its fields at their own paths."""
+
+    type: Literal[SourceType.JSON]
+    items: str
+    fields: JsonFields
     next: JsonPaging | None = None
 
-    @model_validator(mode="after")
-    def _selectors_match_type(self) -> Source:
-        if self.type == "html" and self.listing is None:
-            raise ValueError("an html source needs 'list: {links: CSS}'")
-        if self.type == "json" and (self.items is None or self.fields is None):
-            raise ValueError("a json source needs 'items' (a dotted path) and 'fields'")
-        if self.type == "rss" and (self.listing or self.detail or self.items or self.fields):
-            raise ValueError("an rss source takes no 'list', 'detail', 'items' or 'fields'")
-        return self
+
+# Every source type's config, told apart by `type`; a new type's config class is added here (and the crawler's
+# registry in crawler/source_types/ gets its parser).
+SourceTypes = RssSource | HtmlSource | JsonSource
+
+
+def _keys(model: type[BaseModel]) -> set[str]:
+    return {field.alias or name for name, field in model.model_fields.items()}
+
+
+def _explain_type_mistakes(value: Any) -> Any:
+    """Name a missing or unknown `type`, and a key that belongs to another type, in the file's own words.
+
+    The union refuses both by itself, but its messages speak of an unmatched "tag" and call another type's key
+    a typo; a person fixing the file needs the types there are and the type the key belongs to."""
+    if not isinstance(value, dict):
+        return value
+    by_type = {get_args(model.model_fields["type"].annotation)[0]: model for model in get_args(SourceTypes)}
+    kind = value.get("type")
+    if not isinstance(kind, str) or kind not in by_type:
+        given = f", not {kind!r}" if "type" in value else ""
+        raise ValueError(f"a 'type' of {', '.join(by_type)}{given}")
+    own = _keys(by_type[kind])
+    misplaced = {
+        key: [other for other, model in by_type.items() if key in _keys(model)] for key in value if key not in own
+    }
+    misplaced = {key: owners for key, owners in misplaced.items() if owners}  # the rest are typos: the model says so
+    if misplaced:
+        keys = " or ".join(repr(key) for key in misplaced)
+        owners = "; ".join(f"{key!r} is for {' and '.join(types)} sources" for key, types in misplaced.items())
+        raise ValueError(f"no {keys} in {kind} sources ({owners})")
+    return value
+
+
+Source = Annotated[SourceTypes, Field(discriminator="type"), BeforeValidator(_explain_type_mistakes)]
 
 
 class SourceHealthRules(Strict):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+import pytest
 import yaml
 from conftest import gov_html, link_page, pages, rss, weibo_api
 from sqlalchemy import select
@@ -100,6 +101,23 @@ def test_each_failure_is_named_and_one_broken_source_never_stops_the_others(craw
     assert "1 failure(s) in a row, last success never" in lines["captcha"]
     assert lines["good"] == "good: ok, 3 items, 3 new"
     assert site.hits["/status/500"] == 2  # retried once
+
+
+def test_python_m_crawler_is_yuqing_crawl(crawl, site, tmp_path) -> None:
+    out = tmp_path / "new.jsonl"
+    sources = [rss("good", f"{site.url}/feeds/rss.xml"), rss("missing", f"{site.url}/gone.xml")]
+    result = crawl(sources, "--out", str(out), module=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "good: ok, 3 items, 3 new",
+        f"missing: failed, 0 items, 0 new; http_status: {site.url}/gone.xml: HTTP 404; "
+        "1 failure(s) in a row, last success never",
+    ]
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 3
+    assert crawl(sources[1:], module=True).returncode == 1  # every source failed
+    unknown = crawl(sources, "--source", "nope", module=True)
+    assert unknown.returncode == 1
+    assert unknown.stderr == "yuqing: unknown source(s) nope; configured: good, missing\n"
 
 
 def test_every_source_failing_exits_non_zero(crawl, site) -> None:
@@ -205,10 +223,11 @@ def test_a_source_sends_the_cookies_its_environment_variable_holds(crawl, site) 
         assert sorted(site.cookies[path].split("; ")) == ["SUB=abc123", "lang=zh-CN"]
 
 
-def test_a_cookie_variable_that_is_no_cookie_string_stops_the_run_naming_the_source(crawl, site) -> None:
+@pytest.mark.parametrize("module", [False, True], ids=["yuqing crawl", "python -m crawler"])
+def test_a_cookie_variable_that_is_no_cookie_string_stops_the_run_naming_the_source(crawl, site, module) -> None:
     source = {**pages("forum", link_page(site, "/members.html", [])), "cookies_env": "FORUM_COOKIES"}
-    result = crawl([source], env={"FORUM_COOKIES": "SUB=abc; 会话 token"})
-    assert result.returncode != 0
+    result = crawl([source], env={"FORUM_COOKIES": "SUB=abc; 会话 token"}, module=module)
+    assert result.returncode == 1
     assert "forum: $FORUM_COOKIES is not a cookie string" in result.stderr
     assert not site.hits
 

@@ -8,9 +8,9 @@ from conftest import gov_html
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from crawler.context import SourceReport
 from crawler.health import judge, source_ids
-from yuqing.config_models import Source
+from crawler.records import SourceReport
+from yuqing.config_models import HtmlSource
 from yuqing.storage.database import session_factory, transaction
 from yuqing.storage.models import Source as SourceRow
 
@@ -50,7 +50,7 @@ def test_a_blocked_page_fails_the_run_whatever_else_was_read() -> None:
 def test_processes_that_meet_a_new_source_at_once_share_one_row(engine) -> None:
     """Distributed crawler processes start together; the second to register a source waits for the first and gets
     its row (and the file's latest settings), instead of failing on the unique name."""
-    config = Source.model_validate(gov_html("http://127.0.0.1:9/gov/list.html"))
+    config = HtmlSource.model_validate(gov_html("http://127.0.0.1:9/gov/list.html"))
     factory = session_factory(engine)
     ids: list[int] = []
     with transaction(factory) as first:
@@ -68,6 +68,6 @@ def test_processes_that_meet_a_new_source_at_once_share_one_row(engine) -> None:
         assert session.get(SourceRow, ids[0]).enabled is False
 
 
-def _register(factory: sessionmaker[Session], config: Source) -> int:
+def _register(factory: sessionmaker[Session], config: HtmlSource) -> int:
     with transaction(factory) as session:
         return source_ids(session, [config])[config.name]

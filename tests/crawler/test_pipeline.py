@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from support.factories import add_source
 
-from crawler.context import CollectedPost
 from crawler.pipelines import PostWriter
+from crawler.records import CollectedPost
 from yuqing.storage.database import session_factory, transaction
 from yuqing.storage.models import Post
 

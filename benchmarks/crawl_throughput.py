@@ -24,9 +24,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests" / "crawler"))
+sys.path.insert(0, str(ROOT / "tests"))
 
-from fixture_site import Site, serve  # noqa: E402
+from support.site import Site, serve  # noqa: E402
 
 SETTINGS = {
     "AUTOTHROTTLE_ENABLED": False,

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 import yaml
-from conftest import gov_html, link_page, pages, rss, weibo_api
 from sqlalchemy import select
+from support.sources import gov_html, link_page, pages, rss, weibo_api
 
 from yuqing.settings import PROJECT_ROOT
 from yuqing.storage.database import session_factory

@@ -8,8 +8,8 @@ import uuid
 import pytest
 import redis
 import yaml
-from conftest import FAST, gov_html
-from fixture_site import GATE_SECONDS
+from support.site import GATE_SECONDS
+from support.sources import FAST, gov_html
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 

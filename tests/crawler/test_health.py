@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import threading
 
-from conftest import gov_html
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session, sessionmaker
+from support.sources import gov_html
 
 from crawler.health import judge, source_ids
 from crawler.records import SourceReport
@@ -53,13 +53,14 @@ def test_processes_that_meet_a_new_source_at_once_share_one_row(engine) -> None:
     config = HtmlSource.model_validate(gov_html("http://127.0.0.1:9/gov/list.html"))
     factory = session_factory(engine)
     ids: list[int] = []
+    inserting = threading.Event()  # the second's upsert is on its way to the database
     with transaction(factory) as first:
         ids.append(source_ids(first, [config])[config.name])
         second = threading.Thread(
-            target=lambda: ids.append(_register(factory, config.model_copy(update={"enabled": False})))
+            target=lambda: ids.append(_register(factory, config.model_copy(update={"enabled": False}), inserting))
         )
         second.start()
-        second.join(timeout=0.5)  # it blocks on the first's uncommitted row
+        assert inserting.wait(timeout=30)  # the first commits only once the second is writing the same row
     second.join(timeout=30)
     assert not second.is_alive()
     assert ids[0] == ids[1]
@@ -68,6 +69,7 @@ def test_processes_that_meet_a_new_source_at_once_share_one_row(engine) -> None:
         assert session.get(SourceRow, ids[0]).enabled is False
 
 
-def _register(factory: sessionmaker[Session], config: HtmlSource) -> int:
+def _register(factory: sessionmaker[Session], config: HtmlSource, inserting: threading.Event) -> int:
     with transaction(factory) as session:
+        event.listen(session.connection(), "before_cursor_execute", lambda *_: inserting.set())
         return source_ids(session, [config])[config.name]

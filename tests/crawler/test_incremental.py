@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 
-from factories import add_source
 from scrapy.http import HtmlResponse, Request
 from sqlalchemy import event, select
+from support.factories import add_source
 
 from crawler.incremental import ConditionalRequests, KnownArticles
 from crawler.pipelines import PostWriter

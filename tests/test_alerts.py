@@ -78,12 +78,21 @@ def test_each_alert_arrives_once_as_block_kit(engine, config_dir, slack) -> None
         "11-18 13:00",
         "剩余4小时0分钟",
         "发布权威信息，讲清事实真相",
-        "http://127.0.0.1:8000/cases/1",
         "莲都化工企业爆炸死亡升至12人",
     ):
         assert expected in blocks
+    assert "打开案件" not in blocks and "/cases/" not in blocks  # no console address configured: no dead link
     assert posts[0]["metadata"]["event_payload"]["key"].startswith("case/1/opened|slack:")
     assert {r.state for r in rows(engine)} == {"sent"}
+
+
+def test_the_case_link_uses_the_configured_console_address(engine, config_dir, slack) -> None:
+    edit_config(config_dir, "notifications.yaml", {"console_url": "https://yuqing.lishui.example/"})
+    settings = slack_settings(config_dir, slack)
+    open_case(engine, settings)
+    dispatcher(engine, settings, T0 + HOUR).run()
+    blocks = json.dumps(slack.posts()[0]["blocks"], ensure_ascii=False)
+    assert "打开案件" in blocks and "https://yuqing.lishui.example/cases/1" in blocks
 
 
 def test_later_alerts_about_a_case_reply_in_its_thread(engine, config_dir, slack) -> None:

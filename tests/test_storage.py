@@ -180,9 +180,16 @@ def test_the_upgrade_to_one_assignment_keeps_cases_and_rewrites_old_alerts(empty
         "level": None,
         "to": [lead],
     }
-    with transaction(session_factory(empty_engine)) as session:
-        make_event(session, t0.replace(tzinfo=UTC))  # events are the same before and after 0003
     with empty_engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO events (id, title, category, priority, regions, domains, terms, t0, t0_from_first_seen,"
+                " first_seen_at, last_post_at, post_count, reposts, comments, source_count, official_coverage,"
+                " created_at, updated_at) VALUES (1, 't', 'public_interest', 'high', '[]', '[]', '{}', :t0, false,"
+                " :t0, :t0, 1, 0, 0, 1, false, :t0, :t0)"
+            ),
+            {"t0": t0},
+        )
         connection.execute(
             text(
                 "INSERT INTO cases (id, event_id, status, category, priority, level, lead_adcode, lead_domain,"

@@ -7,13 +7,13 @@ request its history.
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from yuqing.divisions import name_of
 from yuqing.records import CaseView, HistoryEntry, ObligationView, PostSummary, Region
 from yuqing.settings import Settings
-from yuqing.storage.models import AuditEntry, Case, EventPost, Obligation, Post
+from yuqing.storage.models import AuditEntry, Case, Event, EventPost, EventUpgrade, Obligation, Post
 
 POST_EXCERPT = 200  # characters of the representative post an alert carries
 
@@ -30,6 +30,14 @@ def representative_post(session: Session, event_id: int) -> Post | None:
     return session.scalar(query)
 
 
+def post_summary(post: Post | None) -> PostSummary | None:
+    if post is None:
+        return None
+    return PostSummary(
+        title=post.title, text=post.text[:POST_EXCERPT], url=post.url, media=post.media, published_at=post.published_at
+    )
+
+
 def obligation_view(obligation: Obligation) -> ObligationView:
     return ObligationView(
         kind=obligation.kind,
@@ -44,7 +52,21 @@ def obligation_view(obligation: Obligation) -> ObligationView:
 
 def case_view(session: Session, settings: Settings, case: Case, *, with_history: bool = False) -> CaseView:
     assignment = case.assignment
-    post = representative_post(session, case.event_id)
+    event = session.get_one(Event, case.event_id)
+    posts, copies, sources = session.execute(
+        select(func.count(), func.count(Post.duplicate_of_id), func.count(func.distinct(Post.source_id)))
+        .select_from(EventPost)
+        .join(Post, Post.id == EventPost.post_id)
+        .where(EventPost.event_id == case.event_id)
+    ).one()
+    upgrade = session.scalar(
+        select(Post)
+        .join(EventUpgrade, EventUpgrade.post_id == Post.id)
+        .where(EventUpgrade.event_id == case.event_id)
+        .order_by(EventUpgrade.at.desc(), EventUpgrade.id.desc())
+        .limit(1)
+    )
+    console = settings.notifications.console_url
     obligations = session.scalars(select(Obligation).where(Obligation.case_id == case.id).order_by(Obligation.id))
     history = []
     if with_history:
@@ -71,7 +93,14 @@ def case_view(session: Session, settings: Settings, case: Case, *, with_history:
         merged_into=case.merged_into_id,
         dismissed_reason=case.dismissed_reason,
         obligations=[obligation_view(o) for o in obligations],
-        post=None if post is None else PostSummary(title=post.title, text=post.text[:POST_EXCERPT], url=post.url),
-        console_url=f"{settings.notifications.console_url.rstrip('/')}/cases/{case.id}",
+        post=post_summary(representative_post(session, case.event_id)),
+        upgraded_by=post_summary(upgrade),
+        deaths=event.deaths,
+        injuries=event.injuries,
+        post_count=posts,
+        copy_count=copies,
+        source_count=sources,
+        official_seen=event.official_coverage,
+        console_url=f"{console.rstrip('/')}/cases/{case.id}" if console else None,
         history=history,
     )

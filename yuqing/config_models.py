@@ -454,7 +454,7 @@ class DispatchConfig(Strict):
 
 
 class NotificationsConfig(Strict):
-    console_url: str = "http://127.0.0.1:8000"
+    console_url: str | None = None  # the console's public address; alerts link a case there once it is set
     operators: Channels = Channels()  # who hears about the monitor itself, e.g. a source that stopped delivering
     slack: SlackConfig = SlackConfig()
     email: EmailConfig = EmailConfig()

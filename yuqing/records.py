@@ -156,6 +156,8 @@ class PostSummary(BaseModel):
     title: str
     text: str
     url: str | None
+    media: str = ""  # the fields with defaults came later: alerts stored before read back
+    published_at: datetime | None = None
 
 
 class HistoryEntry(BaseModel):
@@ -185,7 +187,15 @@ class CaseView(BaseModel):
     dismissed_reason: str | None
     obligations: list[ObligationView]
     post: PostSummary | None  # the most widely spread post
-    console_url: str
+    console_url: str | None  # the case's page, once the console answers there
+    # Added after the first alerts were stored: defaults, so those read back.
+    upgraded_by: PostSummary | None = None  # the post whose labels last raised the event
+    deaths: int | None = None
+    injuries: int | None = None
+    post_count: int = 0  # the posts of the case's event, copies included
+    copy_count: int = 0  # of which linked copies
+    source_count: int = 0
+    official_seen: bool = False  # an official channel or central media has carried it
     history: list[HistoryEntry] = []
 
 

@@ -236,9 +236,13 @@ class Event(Base):
     severity: Mapped[str | None] = mapped_column(String(4))
     handling: Mapped[str | None] = mapped_column(String(20))
     policy_level: Mapped[str | None] = mapped_column(String(10))
-    regions: Mapped[list[Any]] = mapped_column(default=list)
+    regions: Mapped[list[Any]] = mapped_column(default=list)  # where it happens: the places its posts weigh most
+    region_weights: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")  # place: posts naming it
     domains: Mapped[list[Any]] = mapped_column(default=list)
     terms: Mapped[dict[str, Any]] = mapped_column(default=dict)  # key terms and their weights, for grouping posts
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"))  # by a person
+    deaths: Mapped[int | None]  # the highest figures its well-supported posts report
+    injuries: Mapped[int | None]
     owner_adcode: Mapped[str | None] = mapped_column(String(6))  # the locality that owns an outside event
     t0: Mapped[datetime]
     t0_from_first_seen: Mapped[bool] = mapped_column(Boolean, default=False)  # no publication time was known
@@ -299,6 +303,7 @@ class Case(Base):
     closed_at: Mapped[datetime | None]
     dismissed_reason: Mapped[str | None] = mapped_column(Text)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"))
+    decisions: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")  # what people decided
 
 
 class Obligation(Base):

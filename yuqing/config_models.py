@@ -401,8 +401,8 @@ class TimersConfig(Strict):
 
 class EventRules(Strict):
     window_hours: float = Field(72, gt=0)  # a post joins an event whose last post is at most this old
-    min_similarity: float = Field(0.3, gt=0, le=1)  # share of the post's key terms found in the event
-    same_place_bonus: float = Field(0.25, ge=0, le=1)  # added when the post and the event name the same place
+    min_similarity: float = Field(0.06, gt=0, le=1)  # cosine of the post's and the event's TF-IDF key terms
+    min_similarity_across_categories: float = Field(0.1, gt=0, le=1)  # ... when their categories differ
     min_confidence: float = Field(0.5, ge=0, le=1)  # below this, a post cannot set the event's labels
     central_media: list[str] = []  # names that make coverage "central media" when they appear as source or author
 

@@ -74,7 +74,7 @@ def pairwise(truth: dict[str, str], found: dict[str, int]) -> Scores:
     return Scores(right / len(together) if together else 1.0, right / len(same) if same else 1.0)
 
 
-def replay(day: Path, classifier: Classifier, settings_env: dict[str, str]) -> tuple[dict[str, str], dict[str, int]]:
+def replay(day: Path, classifier: Classifier) -> tuple[dict[str, str], dict[str, int]]:
     """The day's truth (post → matter) and what the pipeline made of it (post → event)."""
     lines = [json.loads(line) for line in day.read_text(encoding="utf-8").splitlines() if line.strip()]
     with tempfile.TemporaryDirectory() as folder:
@@ -134,7 +134,7 @@ def main() -> None:
     all_found: dict[str, int] = {}
     print(f"{'day':<12} posts matters events  B3-P  B3-R  pair-P pair-R")
     for offset, day in enumerate(days):
-        truth, found = replay(day, classifier, {})
+        truth, found = replay(day, classifier)
         missing = set(truth) - set(found)
         if missing:
             sys.exit(f"{day.name}: posts not grouped: {sorted(missing)}")

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from responder.assignment import AssignmentRules, assign
 from responder.bodies import Directory
 from responder.events import critical_since
-from responder.notices import notify
+from responder.notices import concerns_home, notify
 from responder.obligations import add_obligation, cancel, open_obligations
 from yuqing import adcodes
 from yuqing.audit import audit
@@ -43,10 +43,9 @@ class Responder:
 
 def owner_outside_home(event: Event, home: str) -> str | None:
     """The locality owning an event none of whose places is, contains or lies in the home jurisdiction."""
-    if not event.regions:
+    if concerns_home(list(event.regions), home):
         return None
-    related = any(r == home or adcodes.is_below(r, home) or adcodes.is_below(home, r) for r in event.regions)
-    return None if related else adcodes.lowest_common_ancestor(list(event.regions))
+    return adcodes.lowest_common_ancestor(list(event.regions))
 
 
 def should_open(session: Session, responder: Responder, event: Event) -> bool:

@@ -65,9 +65,9 @@ def test_each_alert_arrives_once_as_block_kit(engine, config_dir, slack) -> None
     open_case(engine, settings)
     first = dispatcher(engine, settings, T0 + HOUR).run()
     again = dispatcher(engine, settings, T0 + 2 * HOUR).run()
-    assert (first.sent, again.sent) == (3, 0)  # two Slack channels, and the log for the unconfigured lead
+    assert (first.sent, again.sent) == (3, 0)  # the coordinators, and the duty channel (for the lead too)
     posts = slack.posts()
-    assert sorted(p["channel"] for p in posts) == ["#zhejiang-gov", "#zhejiang-propaganda"]
+    assert sorted(p["channel"] for p in posts) == ["#lishui-duty", "#zhejiang-gov", "#zhejiang-propaganda"]
     blocks = json.dumps(posts[0]["blocks"], ensure_ascii=False)
     for expected in (
         "重大突发事件和自然灾害 · 特急 · II级",
@@ -201,29 +201,37 @@ def test_a_milestone_met_before_sending_cancels_the_warning(engine, config_dir, 
     with transaction(session_factory(engine)) as session:
         record_response(session, session.scalars(select(Case)).one(), "wang", T0 + 25 * HOUR, T0 + 25 * HOUR)
     result = dispatcher(engine, settings, T0 + 25 * HOUR).run()
-    assert result.cancelled == 1 and result.sent == 0
-    assert [r.state for r in rows(engine) if r.kind == "warning"] == ["cancelled"]
+    assert result.cancelled == 2 and result.sent == 0  # the body's warning and the duty channel's
+    assert [r.state for r in rows(engine) if r.kind == "warning"] == ["cancelled", "cancelled"]
 
 
-def test_bodies_without_a_channel_use_the_default_slack_channel(engine, config_dir, slack) -> None:
+def test_the_default_slack_channel_is_the_duty_channel_when_home_names_none(engine, config_dir, slack) -> None:
+    edit_config(config_dir, "organisations.yaml", lambda c: c["home"].pop("channels"))
     settings = slack_settings(config_dir, slack, YUQING_SLACK_DEFAULT_CHANNEL="#press")
     open_case(engine, settings)
     dispatcher(engine, settings, T0 + HOUR).run()
     assert sorted(p["channel"] for p in slack.posts()) == ["#press", "#zhejiang-gov", "#zhejiang-propaganda"]
 
 
+def test_the_home_duty_channel_comes_before_the_default_slack_channel(engine, config_dir, slack) -> None:
+    settings = slack_settings(config_dir, slack, YUQING_SLACK_DEFAULT_CHANNEL="#press")
+    open_case(engine, settings)
+    dispatcher(engine, settings, T0 + HOUR).run()
+    assert sorted(p["channel"] for p in slack.posts()) == ["#lishui-duty", "#zhejiang-gov", "#zhejiang-propaganda"]
+
+
 def test_without_any_transport_alerts_are_logged_and_kept_then_retried(engine, config_dir, slack, caplog) -> None:
     settings = settings_for(config_dir)
     open_case(engine, settings)
     result = dispatcher(engine, settings, T0 + HOUR).run()
-    assert result.logged == 2 and result.sent == 1  # Slack channels without a token; the lead goes to the log
+    assert result.logged == 3 and result.sent == 0  # Slack channels without a token
     assert "浙江省应急管理部门" in caplog.text
-    assert sorted(r.state for r in rows(engine)) == ["logged", "logged", "sent"]
+    assert [r.state for r in rows(engine)] == ["logged"] * 3
     with transaction(session_factory(engine)) as session:
-        assert len(requeue(session, None, T0 + 2 * HOUR)) == 2
+        assert len(requeue(session, None, T0 + 2 * HOUR)) == 3
     configured = slack_settings(config_dir, slack)
-    assert dispatcher(engine, configured, T0 + 2 * HOUR).run().sent == 2
-    assert sorted(p["channel"] for p in slack.posts()) == ["#zhejiang-gov", "#zhejiang-propaganda"]
+    assert dispatcher(engine, configured, T0 + 2 * HOUR).run().sent == 3
+    assert sorted(p["channel"] for p in slack.posts()) == ["#lishui-duty", "#zhejiang-gov", "#zhejiang-propaganda"]
 
 
 def test_two_dispatchers_deliver_each_alert_once(engine, config_dir, slack) -> None:
@@ -323,7 +331,7 @@ def test_a_body_can_use_a_slack_incoming_webhook(engine, config_dir) -> None:
         open_case(engine, settings, critical=False)
         result = dispatcher(engine, settings, T0 + HOUR).run()
         (request,) = receiver.requests
-    assert result.sent == 1 and result.logged == 2  # the two coordinators' Slack channels have no token here
+    assert result.sent == 1 and result.logged == 3  # the coordinators' and the duty Slack channels have no token here
     body = json.loads(request["body"])
     assert "丽水市生态环境局莲都分局" in json.dumps(body["blocks"], ensure_ascii=False)
     assert body["text"].startswith("【新案件】")

@@ -292,11 +292,6 @@ class CategoriesConfig(Strict):
 # --- organisations.yaml -------------------------------------------------------------------------------------
 
 
-class Jurisdiction(Strict):
-    adcode: Adcode
-    name: str
-
-
 class DomainInfo(Strict):
     name: str
     vertical: bool = False
@@ -334,6 +329,14 @@ class Body(Strict):
     channels: Channels = Channels()
 
 
+class Jurisdiction(Strict):
+    adcode: Adcode
+    name: str
+    # The press office's duty channel (值班): it hears every alert about a case in the jurisdiction, and stands
+    # in for every body that has no channel of its own.
+    channels: Channels = Channels()
+
+
 REQUIRED_DOMAINS = ("government", "propaganda", "public_security", "cyberspace")
 
 
@@ -342,6 +345,11 @@ class OrganisationsConfig(Strict):
     domains: dict[str, DomainInfo]
     severity_min_level: dict[Severity, Level]
     bodies: list[Body] = []
+
+    def bodies_without_channel(self) -> list[Body]:
+        """The named bodies that configure no alert channel: nobody hears their alerts but the duty channel, so
+        the start-up banner and /healthz name them for someone to fix."""
+        return [body for body in self.bodies if body.channels == Channels()]
 
     @model_validator(mode="after")
     def _bodies_use_known_domains(self) -> OrganisationsConfig:

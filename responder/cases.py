@@ -25,7 +25,16 @@ from yuqing.audit import audit
 from yuqing.records import Assignment, Body, CaseAssignment, EventIn
 from yuqing.settings import Settings
 from yuqing.storage.models import Case, Event, EventPost, Post
-from yuqing.vocabulary import AlertKind, CaseStatus, ObligationKind, Priority, gravity
+from yuqing.vocabulary import (
+    SYSTEM_ACTOR,
+    AlertKind,
+    CaseStatus,
+    ObligationKind,
+    Priority,
+    case_number,
+    gravity,
+    gravity_label,
+)
 
 
 @dataclass
@@ -138,7 +147,7 @@ def open_case(session: Session, responder: Responder, event: Event, now: datetim
     session.add(case)
     session.flush()
     _schedule(session, responder, case, event)
-    audit(session, "system", "case.open", "case", case.id, event_id=event.id, rules=case.assignment.rules)
+    audit(session, SYSTEM_ACTOR, "case.open", "case", case.id, event_id=event.id, rules=case.assignment.rules)
     lead = case.assignment.lead.name
     _tell(
         session,
@@ -146,13 +155,14 @@ def open_case(session: Session, responder: Responder, event: Event, now: datetim
         case,
         AlertKind.CASE_OPENED,
         f"case/{case.id}/opened",
-        f"新案件#{case.id}：{event.title}（{case.priority}），回应主体：{lead}",
+        f"{case_number(case.id)}已立案：{gravity_label(case.priority, case.severity)}，回应主体：{lead}",
     )
     return case
 
 
 def upgrade_case(session: Session, responder: Responder, case: Case, event: Event, now: datetime) -> None:
     before = (case.priority, case.severity, case.assignment.lead.adcode, case.assignment.lead.domain)
+    was = gravity_label(case.priority, case.severity)
     became_critical = case.priority != "critical" and event.priority == "critical"
     apply_assignment(case, event, responder)
     if became_critical:
@@ -161,7 +171,7 @@ def upgrade_case(session: Session, responder: Responder, case: Case, event: Even
         _schedule(session, responder, case, event)
     audit(
         session,
-        "system",
+        SYSTEM_ACTOR,
         "case.upgrade",
         "case",
         case.id,
@@ -174,7 +184,7 @@ def upgrade_case(session: Session, responder: Responder, case: Case, event: Even
         case,
         AlertKind.CASE_UPGRADED,
         f"case/{case.id}/upgraded/{case.priority}/{case.severity}",
-        f"案件#{case.id}升级为{case.priority}（{case.severity or '-'}级）",
+        f"{case_number(case.id)}由{was}升级为{gravity_label(case.priority, case.severity)}",
     )
 
 

@@ -70,12 +70,12 @@ def test_each_alert_arrives_once_as_block_kit(engine, config_dir, slack) -> None
     assert sorted(p["channel"] for p in posts) == ["#lishui-duty", "#zhejiang-gov", "#zhejiang-propaganda"]
     blocks = json.dumps(posts[0]["blocks"], ensure_ascii=False)
     for expected in (
-        "重大突发事件和自然灾害 · 特急 · II级",
+        "重大突发事件和自然灾害 · 特急 · 重大（Ⅱ级）",
         "莲都区",
         "浙江省应急管理部门",
         "中共浙江省委宣传部",
         "时限·发布权威信息",
-        "11-18 13:00",
+        "2026-11-18 13:00前",
         "剩余4小时0分钟",
         "发布权威信息，讲清事实真相",
         "莲都化工企业爆炸死亡升至12人",

@@ -22,7 +22,7 @@ from responder.notices import concerns_home, notify
 from responder.obligations import add_obligation, cancel, open_obligations
 from yuqing import adcodes
 from yuqing.audit import audit
-from yuqing.records import Assignment, Body, CaseAssignment, EventIn
+from yuqing.records import Assignment, Body, CaseAssignment, EventIn, NamedBody
 from yuqing.settings import Settings
 from yuqing.storage.models import Case, Event, EventPost, Post
 from yuqing.vocabulary import (
@@ -118,17 +118,24 @@ def case_bodies(case: Case) -> list[Body]:
     return list(dict.fromkeys(b.body() for b in [assignment.lead, *assignment.coordinators]))
 
 
-def _tell(session: Session, responder: Responder, case: Case, kind: AlertKind, key: str, message: str) -> None:
-    notify(
-        session,
-        responder.settings,
-        responder.directory,
-        case,
-        case_bodies(case),
-        kind=kind,
-        key=key,
-        message=message,
-    )
+def _tell(
+    session: Session, responder: Responder, case: Case, bodies: list[Body], kind: AlertKind, key: str, message: str
+) -> None:
+    notify(session, responder.settings, responder.directory, case, bodies, kind=kind, key=key, message=message)
+
+
+def _names(bodies: list[NamedBody]) -> str:
+    return "、".join(body.name for body in bodies)
+
+
+def handover(before: CaseAssignment, after: CaseAssignment) -> str | None:
+    """Who answers now and who did before, when an upgrade moved the lead or the coordinators; None otherwise."""
+    changes = []
+    if before.lead.body() != after.lead.body():
+        changes.append(f"回应主体由{before.lead.name}改为{after.lead.name}")
+    if {body.body() for body in before.coordinators} != {body.body() for body in after.coordinators}:
+        changes.append(f"组织协调由{_names(before.coordinators)}改为{_names(after.coordinators)}")
+    return "；".join(changes) or None
 
 
 def _schedule(session: Session, responder: Responder, case: Case, event: Event) -> None:
@@ -153,6 +160,7 @@ def open_case(session: Session, responder: Responder, event: Event, now: datetim
         session,
         responder,
         case,
+        case_bodies(case),
         AlertKind.CASE_OPENED,
         f"case/{case.id}/opened",
         f"{case_number(case.id)}已立案：{gravity_label(case.priority, case.severity)}，回应主体：{lead}",
@@ -161,8 +169,11 @@ def open_case(session: Session, responder: Responder, event: Event, now: datetim
 
 
 def upgrade_case(session: Session, responder: Responder, case: Case, event: Event, now: datetime) -> None:
+    """Raise the case to its event's labels; when that moves the lead or the coordinators (a county case taken
+    over by the province), the bodies told before are told too, so nobody keeps working a case that has left
+    them, and the alert says who answers now and who did before."""
     before = (case.priority, case.severity, case.assignment.lead.adcode, case.assignment.lead.domain)
-    was = gravity_label(case.priority, case.severity)
+    was, answered_before, told_before = gravity_label(case.priority, case.severity), case.assignment, case_bodies(case)
     became_critical = case.priority != "critical" and event.priority == "critical"
     apply_assignment(case, event, responder)
     if became_critical:
@@ -178,13 +189,16 @@ def upgrade_case(session: Session, responder: Responder, case: Case, event: Even
         before=list(before),
         after=[case.priority, case.severity, case.assignment.lead.adcode, case.assignment.lead.domain],
     )
+    moved = handover(answered_before, case.assignment)
     _tell(
         session,
         responder,
         case,
+        list(dict.fromkeys([*case_bodies(case), *told_before])) if moved else case_bodies(case),
         AlertKind.CASE_UPGRADED,
         f"case/{case.id}/upgraded/{case.priority}/{case.severity}",
-        f"{case_number(case.id)}由{was}升级为{gravity_label(case.priority, case.severity)}",
+        f"{case_number(case.id)}由{was}升级为{gravity_label(case.priority, case.severity)}"
+        + (f"；{moved}" if moved else ""),
     )
 
 

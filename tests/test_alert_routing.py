@@ -155,3 +155,56 @@ def test_a_recipient_shared_by_several_bodies_gets_each_alert_once(engine, confi
     report(engine, settings, text, labels)
     opened = [a.recipient for a in alerts(engine) if a.kind == "case_opened"]
     assert sorted(opened) == ["#liandu-environment", "#liandu-gov", "#liandu-propaganda"]
+
+
+LIANDU_EMERGENCY = {
+    "adcode": "331102",
+    "domain": "emergency_management",
+    "name": "莲都区应急管理局",
+    "channels": {"slack": "#liandu-emergency"},
+}
+EXPLOSION_LABELS = {"category": "emergency", "domains": ("emergency_management",), "regions": ("331102",)}
+
+
+def upgraded(engine) -> list[Notification]:
+    return [a for a in alerts(engine) if a.kind == "case_upgraded"]
+
+
+def test_a_county_case_raised_to_the_province_tells_the_county_of_the_change(engine, config_dir) -> None:
+    edit_config(config_dir, "organisations.yaml", lambda c: c["bodies"].append(LIANDU_EMERGENCY))
+    settings = settings_for(config_dir)
+    report(
+        engine, settings, "莲都区南明山街道一化工企业车间发生爆炸，造成1人受伤", {**EXPLOSION_LABELS, "severity": "IV"}
+    )
+    opened = {a.recipient for a in alerts(engine) if a.kind == "case_opened"}
+    assert opened == {"#liandu-emergency", "#liandu-gov", "#liandu-propaganda", DUTY}
+    later = {"severity": "II", "published_at": T0 + 2 * HOUR}
+    report(engine, settings, "莲都化工企业爆炸事故死亡人数升至12人", {**EXPLOSION_LABELS, **later}, now=T0 + 3 * HOUR)
+    # the province's coordinators (the lead 浙江省应急管理部门 has no channel: the duty channel), and the county's
+    assert {a.recipient for a in upgraded(engine)} == {
+        "#zhejiang-gov",
+        "#zhejiang-propaganda",
+        DUTY,
+        "#liandu-emergency",
+        "#liandu-gov",
+        "#liandu-propaganda",
+    }
+    (message,) = {a.payload.message for a in upgraded(engine)}
+    assert message == (
+        "1号案件由重要 · 一般（Ⅳ级）升级为特急 · 重大（Ⅱ级）；回应主体由莲都区应急管理局改为浙江省应急管理部门；"
+        "组织协调由莲都区人民政府办公室、中共莲都区委宣传部改为浙江省人民政府办公厅、中共浙江省委宣传部"
+    )
+    check_clocks(session_factory(engine), Responder(settings), lambda: T0 + 5 * HOUR)
+    assert {a.recipient for a in alerts(engine) if a.kind == "warning"} == {DUTY}  # the new lead's, from now on
+
+
+def test_an_upgrade_that_keeps_the_lead_tells_only_who_answers(engine, config_dir) -> None:
+    settings = settings_for(config_dir)
+    report(engine, settings, "莲都区化工企业爆炸事故已造成12人死亡", {**EXPLOSION_LABELS, "severity": "II"})
+    later = {"severity": "I", "published_at": T0 + 2 * HOUR}
+    report(
+        engine, settings, "莲都区化工企业爆炸事故遇难人数升至三十余人", {**EXPLOSION_LABELS, **later}, now=T0 + 3 * HOUR
+    )
+    assert {a.recipient for a in upgraded(engine)} == {"#zhejiang-gov", "#zhejiang-propaganda", DUTY}
+    (message,) = {a.payload.message for a in upgraded(engine)}
+    assert message == "1号案件由特急 · 重大（Ⅱ级）升级为特急 · 特别重大（Ⅰ级）"

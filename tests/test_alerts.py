@@ -228,10 +228,41 @@ def test_without_any_transport_alerts_are_logged_and_kept_then_retried(engine, c
     assert "浙江省应急管理部门" in caplog.text
     assert [r.state for r in rows(engine)] == ["logged"] * 3
     with transaction(session_factory(engine)) as session:
-        assert len(requeue(session, None, T0 + 2 * HOUR)) == 3
+        assert len(requeue(session, settings, None, T0 + 2 * HOUR)) == 3
     configured = slack_settings(config_dir, slack)
     assert dispatcher(engine, configured, T0 + 2 * HOUR).run().sent == 3
     assert sorted(p["channel"] for p in slack.posts()) == ["#lishui-duty", "#zhejiang-gov", "#zhejiang-propaganda"]
+
+
+def test_an_alert_with_no_channel_at_all_is_logged_not_sent_and_retry_sends_it_once_there_is_one(
+    engine, config_dir, slack, cli
+) -> None:
+    edit_config(config_dir, "organisations.yaml", lambda c: c["home"].pop("channels"))  # no duty channel either
+    settings = settings_for(config_dir)
+    open_case(engine, settings)
+    assert dispatcher(engine, settings, T0 + HOUR).run().logged == 3
+    by_recipient = {r.recipient: r for r in rows(engine)}
+    assert by_recipient["log"].state == "logged"  # the lead, 浙江省应急管理部门, has no channel: only the log heard
+    listing = cli("alerts", "list").stdout.splitlines()
+    logged = "仅写入日志，配置通道后可用 yuqing alerts retry 重发"
+    assert [line.split("\t")[1:4] for line in listing] == [  # newest first
+        [logged, "新案件", "slack:#zhejiang-propaganda"],
+        [logged, "新案件", "slack:#zhejiang-gov"],
+        [logged, "新案件", "log:log"],
+    ]
+    assert [line.split("\t")[-1] for line in listing] == ["slack通道未配置", "slack通道未配置", "没有告警通道"]
+
+    edit_config(config_dir, "organisations.yaml", lambda c: c["home"].update(channels={"slack": "#lishui-duty"}))
+    cli.env.update(SLACK_BOT_TOKEN="xoxb-test", YUQING_SLACK_BASE_URL=slack.url)
+    retried = cli("alerts", "retry")
+    assert retried.returncode == 0, retried.stderr
+    assert retried.stdout.startswith("3 sent")
+    assert sorted(p["channel"] for p in slack.posts()) == ["#lishui-duty", "#zhejiang-gov", "#zhejiang-propaganda"]
+    handed_on = cli("alerts", "list").stdout.splitlines()
+    assert handed_on[-1].split("\t")[1:4] == ["已取消", "新案件", "log:log"]
+    assert handed_on[-1].endswith("改由slack:#lishui-duty发送")
+    assert handed_on[0].split("\t")[1:4] == ["已送达", "新案件", "slack:#lishui-duty"]
+    assert cli("alerts", "retry").returncode == 1  # nothing left to retry
 
 
 def test_two_dispatchers_deliver_each_alert_once(engine, config_dir, slack) -> None:
@@ -312,6 +343,7 @@ def test_alerts_test_command_sends_through_slack(cli, slack) -> None:
     result = cli("alerts", "test", "slack:#press")
     assert result.returncode == 0, result.stderr
     assert slack.posts()[0]["channel"] == "#press"
+    assert cli("alerts", "test", "log").returncode == 0  # the log is where a test to the log arrives
     bad = cli("alerts", "test", "pager:123")
     assert bad.returncode == 1 and "expected one of" in bad.stderr
 

@@ -298,6 +298,9 @@ class DomainInfo(Strict):
     coordinator: bool = False
 
 
+LOG_CHANNEL = "log"  # where an alert goes when no channel is configured for it: the service log, and nowhere else
+
+
 class Channels(Strict):
     """Where a body's (or the operators') alerts go. Each field is one channel of the notifications stage's
     transport registry: the field's name is the channel's, unless its `channel` extra says otherwise."""
@@ -318,7 +321,7 @@ class Channels(Strict):
             value = getattr(self, name)
             values = value if isinstance(value, list) else [value]
             pairs += [(channel, recipient) for recipient in values if recipient]
-        return pairs or [("log", "log")]
+        return pairs or [(LOG_CHANNEL, LOG_CHANNEL)]
 
 
 class Body(Strict):

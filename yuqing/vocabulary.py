@@ -200,7 +200,7 @@ ALERT_STATE_TEXT = {
     AlertState.SENDING: "发送中",
     AlertState.SENT: "已送达",
     AlertState.FAILED: "发送失败",
-    AlertState.LOGGED: "仅写入日志：没有可用的告警通道，配置后用 yuqing alerts retry 重发",
+    AlertState.LOGGED: "仅写入日志，配置通道后可用 yuqing alerts retry 重发",
     AlertState.CANCELLED: "已取消",
 }
 # What people did to a case, by the audit trail's action names (responder/lifecycle.py and cases.py write them).

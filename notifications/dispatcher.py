@@ -134,7 +134,7 @@ def _hand_on(session: Session, row: Notification, channels: Channels) -> list[in
         fields = {"case_id": row.case_id, "obligation_id": row.obligation_id, "level": row.level}
         enqueue(session, key=key, channel=channel, recipient=recipient, payload=row.payload, **fields)
     row.state, row.next_attempt_at = AlertState.CANCELLED, None
-    row.last_error = f"改由{'、'.join(f'{channel}:{recipient}' for channel, recipient in pairs)}发送"
+    row.last_error = f"改由{'、'.join(channels.addresses())}发送"
     keys = [outbox_key(key, channel, recipient) for channel, recipient in pairs]
     query = select(Notification.id).where(Notification.dedupe_key.in_(keys), Notification.state == AlertState.PENDING)
     return list(session.scalars(query))

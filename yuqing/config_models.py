@@ -323,6 +323,10 @@ class Channels(Strict):
             pairs += [(channel, recipient) for recipient in values if recipient]
         return pairs or [(LOG_CHANNEL, LOG_CHANNEL)]
 
+    def addresses(self) -> list[str]:
+        """The configured recipients as `channel:recipient`, as `yuqing alerts` writes them; none when unset."""
+        return [f"{channel}:{recipient}" for channel, recipient in self.recipients() if channel != LOG_CHANNEL]
+
 
 class Body(Strict):
     adcode: Adcode

@@ -47,13 +47,19 @@ def run(once: Annotated[bool, typer.Option("--once", help="Run every job one tim
         raise typer.Exit(0 if run_once(settings, engine) else EXIT_ERROR)
     jobs = build_jobs(settings, engine)
     web = settings.service.web
+    duty = ", ".join(settings.duty_channels.addresses())
+    silent = ", ".join(body.name for body in settings.organisations.bodies_without_channel())
+    heard = "heard through the duty channel" if duty else "only this log hears them"
     typer.echo(
         f"Yuqing is running.\n"
         f"  health:   http://{web.host}:{web.port}/healthz\n"
         f"  database: {engine.url!r}\n"
         f"  jobs:     {describe_jobs(jobs)}\n"
         f"  alerts:   written to this log while no Slack token, SMTP server or webhook is configured\n"
-        f"Stop with Ctrl-C."
+        f"  duty:     {duty or 'none (organisations.yaml home.channels)'}, "
+        f"told of every case in {settings.organisations.home.name}\n"
+        + (f"  without an alert channel ({heard}): {silent}\n" if silent else "")
+        + "Stop with Ctrl-C."
     )
     serve(settings, engine, jobs, with_scheduler=True)
 

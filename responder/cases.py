@@ -18,14 +18,23 @@ from sqlalchemy.orm import Session
 from responder.assignment import AssignmentRules, assign
 from responder.bodies import Directory
 from responder.events import critical_since
-from responder.notices import notify
+from responder.notices import concerns_home, notify
 from responder.obligations import add_obligation, cancel, open_obligations
 from yuqing import adcodes
 from yuqing.audit import audit
-from yuqing.records import Assignment, Body, CaseAssignment, EventIn
+from yuqing.records import Assignment, Body, CaseAssignment, EventIn, NamedBody
 from yuqing.settings import Settings
 from yuqing.storage.models import Case, Event, EventPost, Post
-from yuqing.vocabulary import AlertKind, CaseStatus, ObligationKind, Priority, gravity
+from yuqing.vocabulary import (
+    SYSTEM_ACTOR,
+    AlertKind,
+    CaseStatus,
+    ObligationKind,
+    Priority,
+    case_number,
+    gravity,
+    gravity_label,
+)
 
 
 @dataclass
@@ -43,10 +52,9 @@ class Responder:
 
 def owner_outside_home(event: Event, home: str) -> str | None:
     """The locality owning an event none of whose places is, contains or lies in the home jurisdiction."""
-    if not event.regions:
+    if concerns_home(list(event.regions), home):
         return None
-    related = any(r == home or adcodes.is_below(r, home) or adcodes.is_below(home, r) for r in event.regions)
-    return None if related else adcodes.lowest_common_ancestor(list(event.regions))
+    return adcodes.lowest_common_ancestor(list(event.regions))
 
 
 def should_open(session: Session, responder: Responder, event: Event) -> bool:
@@ -110,17 +118,24 @@ def case_bodies(case: Case) -> list[Body]:
     return list(dict.fromkeys(b.body() for b in [assignment.lead, *assignment.coordinators]))
 
 
-def _tell(session: Session, responder: Responder, case: Case, kind: AlertKind, key: str, message: str) -> None:
-    notify(
-        session,
-        responder.settings,
-        responder.directory,
-        case,
-        case_bodies(case),
-        kind=kind,
-        key=key,
-        message=message,
-    )
+def _tell(
+    session: Session, responder: Responder, case: Case, bodies: list[Body], kind: AlertKind, key: str, message: str
+) -> None:
+    notify(session, responder.settings, responder.directory, case, bodies, kind=kind, key=key, message=message)
+
+
+def _names(bodies: list[NamedBody]) -> str:
+    return "、".join(body.name for body in bodies)
+
+
+def handover(before: CaseAssignment, after: CaseAssignment) -> str | None:
+    """Who answers now and who did before, when an upgrade moved the lead or the coordinators; None otherwise."""
+    changes = []
+    if before.lead.body() != after.lead.body():
+        changes.append(f"回应主体由{before.lead.name}改为{after.lead.name}")
+    if {body.body() for body in before.coordinators} != {body.body() for body in after.coordinators}:
+        changes.append(f"组织协调由{_names(before.coordinators)}改为{_names(after.coordinators)}")
+    return "；".join(changes) or None
 
 
 def _schedule(session: Session, responder: Responder, case: Case, event: Event) -> None:
@@ -139,21 +154,26 @@ def open_case(session: Session, responder: Responder, event: Event, now: datetim
     session.add(case)
     session.flush()
     _schedule(session, responder, case, event)
-    audit(session, "system", "case.open", "case", case.id, event_id=event.id, rules=case.assignment.rules)
+    audit(session, SYSTEM_ACTOR, "case.open", "case", case.id, event_id=event.id, rules=case.assignment.rules)
     lead = case.assignment.lead.name
     _tell(
         session,
         responder,
         case,
+        case_bodies(case),
         AlertKind.CASE_OPENED,
         f"case/{case.id}/opened",
-        f"新案件#{case.id}：{event.title}（{case.priority}），回应主体：{lead}",
+        f"{case_number(case.id)}已立案：{gravity_label(case.priority, case.severity)}，回应主体：{lead}",
     )
     return case
 
 
 def upgrade_case(session: Session, responder: Responder, case: Case, event: Event, now: datetime) -> None:
+    """Raise the case to its event's labels; when that moves the lead or the coordinators (a county case taken
+    over by the province), the bodies told before are told too, so nobody keeps working a case that has left
+    them, and the alert says who answers now and who did before."""
     before = (case.priority, case.severity, case.assignment.lead.adcode, case.assignment.lead.domain)
+    was, answered_before, told_before = gravity_label(case.priority, case.severity), case.assignment, case_bodies(case)
     became_critical = case.priority != "critical" and event.priority == "critical"
     apply_assignment(case, event, responder)
     if became_critical:
@@ -162,20 +182,23 @@ def upgrade_case(session: Session, responder: Responder, case: Case, event: Even
         _schedule(session, responder, case, event)
     audit(
         session,
-        "system",
+        SYSTEM_ACTOR,
         "case.upgrade",
         "case",
         case.id,
         before=list(before),
         after=[case.priority, case.severity, case.assignment.lead.adcode, case.assignment.lead.domain],
     )
+    moved = handover(answered_before, case.assignment)
     _tell(
         session,
         responder,
         case,
+        list(dict.fromkeys([*case_bodies(case), *told_before])) if moved else case_bodies(case),
         AlertKind.CASE_UPGRADED,
         f"case/{case.id}/upgraded/{case.priority}/{case.severity}",
-        f"案件#{case.id}升级为{case.priority}（{case.severity or '-'}级）",
+        f"{case_number(case.id)}由{was}升级为{gravity_label(case.priority, case.severity)}"
+        + (f"；{moved}" if moved else ""),
     )
 
 

@@ -28,14 +28,26 @@ from responder.lifecycle import (
     record_response,
 )
 from yuqing import adcodes
-from yuqing.caseview import case_view
+from yuqing.caseview import answering, case_lines, case_view, obligation_label, obligation_text
 from yuqing.cli_support import EXIT_SKIPPED_LINES, InputFile, actor, engine_at_head, fail, open_input, settings_or_exit
 from yuqing.jsonl import process
 from yuqing.records import Body, EventIn
 from yuqing.settings import Settings
 from yuqing.storage.database import session_factory, transaction
 from yuqing.storage.models import Case, Obligation, User
-from yuqing.vocabulary import ACTIVE_CASE_STATUSES, OWED_OBLIGATION_STATUSES
+from yuqing.vocabulary import (
+    ACTIVE_CASE_STATUSES,
+    CASE_ACTION_TEXT,
+    CASE_STATUS_TEXT,
+    OBLIGATION_TEXT,
+    OWED_OBLIGATION_STATUSES,
+    PRIORITY_TEXT,
+    SYSTEM_ACTOR,
+    SYSTEM_ACTOR_TEXT,
+    ObligationStatus,
+    case_number,
+    local_time,
+)
 
 ISO_WITH_ZONE = "%Y-%m-%dT%H:%M:%S%z"
 commands = typer.Typer()
@@ -53,9 +65,6 @@ At = Annotated[
         "--at", help="When it happened, ISO 8601 with a zone (default: now).", formats=["%Y-%m-%dT%H:%M:%S%z"]
     ),
 ]
-
-
-REGION_UNKNOWN = "  (region unknown: the home jurisdiction answers)"
 
 
 def _now() -> datetime:
@@ -93,10 +102,6 @@ def _act(by: str | None, work: Callable[[Session, Settings, Case | None, str, Us
     typer.echo(message)
 
 
-def _local(moment: datetime | None, settings: Settings) -> str:
-    return moment.astimezone(settings.timezone).strftime("%Y-%m-%d %H:%M") if moment else "-"
-
-
 @cases_app.command("list")
 def list_cases(
     all_cases: Annotated[bool, typer.Option("--all", help="Include closed, dismissed and merged cases.")] = False,
@@ -119,18 +124,17 @@ def list_cases(
             )
             rows.append((due.due_at if due else datetime.max.replace(tzinfo=UTC), case, due))
     for _, case, due in sorted(rows, key=lambda row: (row[0], row[1].id)):
-        next_due = (
-            f"{due.kind} {_local(due.due_at, settings)}{' BREACHED' if due.status == 'breached' else ''}"
-            if due
-            else "-"
-        )
+        next_due = "-"
+        if due:
+            late = "（已超时）" if due.status == ObligationStatus.BREACHED else ""
+            next_due = f"{OBLIGATION_TEXT[due.kind]} {local_time(due.due_at, settings.timezone)}前{late}"
         typer.echo(
             "\t".join(
                 [
                     str(case.id),
-                    case.status,
-                    case.priority,
-                    case.category,
+                    CASE_STATUS_TEXT[case.status],
+                    PRIORITY_TEXT[case.priority],
+                    settings.categories.categories[case.category].name,
                     case.assignment.lead.name,
                     next_due,
                     case.assignment.title,
@@ -149,24 +153,23 @@ def show(case_id: CaseId, as_json: Annotated[bool, typer.Option("--json", help="
     if as_json:
         typer.echo(json.dumps(view.model_dump(mode="json"), ensure_ascii=False, indent=2))
         return
-    a = view.assignment
-    typer.echo(
-        f"案件 #{view.id}  {a.title}\n"
-        f"  status {view.status} · {view.category} · {view.priority} · severity {view.severity or '-'}\n"
-        f"  t0 {_local(view.t0, settings)}{REGION_UNKNOWN if view.region_unknown else ''}\n"
-        f"  lead: {a.lead.name} ({a.lead.adcode} {a.lead.domain})\n"
-        f"  responders: {', '.join(r.name for r in a.responders)}\n"
-        f"  coordinators: {', '.join(c.name for c in a.coordinators)}\n"
-        f"  rules: {a.rules}{'  principal leader leads' if a.principal_leader else ''}\n"
-        f"  action: {view.recommended_action or '-'}"
-    )
-    for o in view.obligations:
+    zone, now = settings.timezone, _now()
+    typer.echo(f"{case_number(view.id)}  {view.title}")
+    for label, value in case_lines(view, zone):
+        typer.echo(f"  {label}：{value}")
+    typer.echo(f"  适用规则：第{'、'.join(str(rule) for rule in answering(view).rules)}条")
+    if view.post is not None:
         typer.echo(
-            f"  {o.kind}{' #' + str(o.sequence) if o.sequence else ''}: due "
-            f"{o.due_at.isoformat()} — {o.status}{' (late)' if o.on_time is False else ''}"
+            f"  代表帖文：{view.post.title or view.post.text[:40]}" + (f" {view.post.url}" if view.post.url else "")
         )
+    typer.echo("  时限：" if view.obligations else "  时限：无")
+    for o in view.obligations:
+        typer.echo(f"    {obligation_label(o)}：{obligation_text(o, zone, now)}")
+    typer.echo("  经过：")
     for h in view.history:
-        typer.echo(f"  {h.at.isoformat()}  {h.actor}  {h.action}")
+        who = SYSTEM_ACTOR_TEXT if h.actor == SYSTEM_ACTOR else h.actor
+        reason = f"（{h.details['reason']}）" if h.details.get("reason") else ""
+        typer.echo(f"    {local_time(h.at, zone)}  {who}  {CASE_ACTION_TEXT.get(h.action, h.action)}{reason}")
 
 
 @cases_app.command("ack")

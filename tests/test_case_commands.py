@@ -23,8 +23,8 @@ def test_cases_list_show_and_the_milestones(cli, engine, config_dir) -> None:
     listing = cli("cases", "list")
     assert listing.returncode == 0
     (row,) = listing.stdout.splitlines()
-    assert row.split("\t")[:5] == ["1", "open", "critical", "emergency", "浙江省应急管理部门"]
-    assert "release" in row.split("\t")[5]
+    assert row.split("\t")[:5] == ["1", "待处置", "特急", "重大突发事件和自然灾害", "浙江省应急管理部门"]
+    assert row.split("\t")[5].startswith("发布权威信息 ")
 
     assert cli("cases", "ack", "1", "--by", "wang").returncode == 0
     released_at = (datetime.now(UTC) - timedelta(minutes=30)).strftime("%Y-%m-%dT%H:%M:%S+00:00")
@@ -41,10 +41,10 @@ def test_cases_list_show_and_the_milestones(cli, engine, config_dir) -> None:
     assert [h["action"] for h in shown["history"]] == ["case.open", "case.ack", "case.release", "case.press"]
     assert shown["assignment"]["rules"] == [3, 8, 10]
     text = cli("cases", "show", "1")
-    assert "lead: 浙江省应急管理部门 (330000 emergency_management)" in text.stdout
+    assert "回应主体：浙江省应急管理部门（省级）" in text.stdout
     assert cli("cases", "close", "1", "--by", "wang").returncode == 0
     assert cli("cases", "list").stdout == ""
-    assert "closed" in cli("cases", "list", "--all").stdout
+    assert "已办结" in cli("cases", "list", "--all").stdout
 
 
 def test_refused_actions_explain_and_change_nothing(cli, engine, config_dir) -> None:

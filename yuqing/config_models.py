@@ -292,15 +292,13 @@ class CategoriesConfig(Strict):
 # --- organisations.yaml -------------------------------------------------------------------------------------
 
 
-class Jurisdiction(Strict):
-    adcode: Adcode
-    name: str
-
-
 class DomainInfo(Strict):
     name: str
     vertical: bool = False
     coordinator: bool = False
+
+
+LOG_CHANNEL = "log"  # where an alert goes when no channel is configured for it: the service log, and nowhere else
 
 
 class Channels(Strict):
@@ -323,7 +321,11 @@ class Channels(Strict):
             value = getattr(self, name)
             values = value if isinstance(value, list) else [value]
             pairs += [(channel, recipient) for recipient in values if recipient]
-        return pairs or [("log", "log")]
+        return pairs or [(LOG_CHANNEL, LOG_CHANNEL)]
+
+    def addresses(self) -> list[str]:
+        """The configured recipients as `channel:recipient`, as `yuqing alerts` writes them; none when unset."""
+        return [f"{channel}:{recipient}" for channel, recipient in self.recipients() if channel != LOG_CHANNEL]
 
 
 class Body(Strict):
@@ -331,6 +333,14 @@ class Body(Strict):
     domain: str
     name: str
     contact: str | None = None
+    channels: Channels = Channels()
+
+
+class Jurisdiction(Strict):
+    adcode: Adcode
+    name: str
+    # The press office's duty channel (值班): it hears every alert about a case in the jurisdiction, and stands
+    # in for every body that has no channel of its own.
     channels: Channels = Channels()
 
 
@@ -342,6 +352,11 @@ class OrganisationsConfig(Strict):
     domains: dict[str, DomainInfo]
     severity_min_level: dict[Severity, Level]
     bodies: list[Body] = []
+
+    def bodies_without_channel(self) -> list[Body]:
+        """The named bodies that configure no alert channel: nobody hears their alerts but the duty channel, so
+        the start-up banner and /healthz name them for someone to fix."""
+        return [body for body in self.bodies if body.channels == Channels()]
 
     @model_validator(mode="after")
     def _bodies_use_known_domains(self) -> OrganisationsConfig:

@@ -33,14 +33,14 @@ class Rendered:
 
 
 def _case_lines(alert: CaseAlert, zone: ZoneInfo, now: datetime) -> list[tuple[str, str]]:
-    case, lead = alert.case, alert.case.assignment.lead
+    case, lead = alert.case, alert.case.lead
     regions = "、".join(r.name for r in case.regions) or "未知（由本级属地回应）"
     severity = f" · {case.severity}级" if case.severity else ""
     lines = [
         ("类别", f"{case.category_name} · {PRIORITY_TEXT[case.priority]}{severity}"),
         ("地区", regions),
         ("回应主体", lead.name + (f"（{lead.contact}）" if lead.contact else "")),
-        ("协调", "、".join(c.name for c in case.assignment.coordinators) or "-"),
+        ("协调", "、".join(c.name for c in case.coordinators) or "-"),
     ]
     for obligation in case.obligations:
         if obligation.status in OWED_OBLIGATION_STATUSES:

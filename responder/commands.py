@@ -28,10 +28,10 @@ from responder.lifecycle import (
     record_response,
 )
 from yuqing import adcodes
-from yuqing.caseview import case_view
+from yuqing.caseview import case_view, case_with_posts
 from yuqing.cli_support import EXIT_SKIPPED_LINES, InputFile, actor, engine_at_head, fail, open_input, settings_or_exit
 from yuqing.jsonl import process
-from yuqing.records import Body, EventIn
+from yuqing.records import Body, CaseView, EventIn
 from yuqing.settings import Settings
 from yuqing.storage.database import session_factory, transaction
 from yuqing.storage.models import Case, Obligation, User
@@ -97,9 +97,22 @@ def _local(moment: datetime | None, settings: Settings) -> str:
     return moment.astimezone(settings.timezone).strftime("%Y-%m-%d %H:%M") if moment else "-"
 
 
+def _json(view: CaseView, settings: Settings, indent: int | None = None) -> str:
+    """A case as JSON, its times ISO 8601 in the service's time zone with their offset (DOMAIN.md §7)."""
+    return json.dumps(
+        view.model_dump(),
+        ensure_ascii=False,
+        indent=indent,
+        default=lambda moment: moment.astimezone(settings.timezone).isoformat(),
+    )
+
+
 @cases_app.command("list")
 def list_cases(
     all_cases: Annotated[bool, typer.Option("--all", help="Include closed, dismissed and merged cases.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="One case a line: every field of `cases show --json`, plus its posts.")
+    ] = False,
 ) -> None:
     """Cases with their lead body and next deadline, most urgent first."""
 
@@ -118,7 +131,12 @@ def list_cases(
                 .limit(1)
             )
             rows.append((due.due_at if due else datetime.max.replace(tzinfo=UTC), case, due))
-    for _, case, due in sorted(rows, key=lambda row: (row[0], row[1].id)):
+        rows.sort(key=lambda row: (row[0], row[1].id))
+        if as_json:
+            for _, case, _ in rows:
+                typer.echo(_json(case_with_posts(session, settings, case), settings))
+            return
+    for _, case, due in rows:
         next_due = (
             f"{due.kind} {_local(due.due_at, settings)}{' BREACHED' if due.status == 'breached' else ''}"
             if due
@@ -147,17 +165,16 @@ def show(case_id: CaseId, as_json: Annotated[bool, typer.Option("--json", help="
     with session_factory(engine)() as session:
         view = case_view(session, settings, _case(session, case_id), with_history=True)
     if as_json:
-        typer.echo(json.dumps(view.model_dump(mode="json"), ensure_ascii=False, indent=2))
+        typer.echo(_json(view, settings, indent=2))
         return
-    a = view.assignment
     typer.echo(
-        f"案件 #{view.id}  {a.title}\n"
+        f"案件 #{view.id}  {view.title}\n"
         f"  status {view.status} · {view.category} · {view.priority} · severity {view.severity or '-'}\n"
         f"  t0 {_local(view.t0, settings)}{REGION_UNKNOWN if view.region_unknown else ''}\n"
-        f"  lead: {a.lead.name} ({a.lead.adcode} {a.lead.domain})\n"
-        f"  responders: {', '.join(r.name for r in a.responders)}\n"
-        f"  coordinators: {', '.join(c.name for c in a.coordinators)}\n"
-        f"  rules: {a.rules}{'  principal leader leads' if a.principal_leader else ''}\n"
+        f"  lead: {view.lead.name} ({view.lead.adcode} {view.lead.domain})\n"
+        f"  responders: {', '.join(r.name for r in view.responders)}\n"
+        f"  coordinators: {', '.join(c.name for c in view.coordinators)}\n"
+        f"  rules: {view.rules}{'  principal leader leads' if view.principal_leader else ''}\n"
         f"  action: {view.recommended_action or '-'}"
     )
     for o in view.obligations:

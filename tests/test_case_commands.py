@@ -2,12 +2,15 @@
 
 import json
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from support.factories import add_critical_explosion, keep_test_labels
+from support.factories import EXPLOSION_UPDATE, add_critical_explosion, add_post, add_source, keep_test_labels
 
 from yuqing.storage.database import session_factory, transaction
 from yuqing.storage.models import AuditEntry
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")  # service.yaml's time zone
 
 
 def open_critical_case(cli, engine, config_dir) -> None:
@@ -39,7 +42,7 @@ def test_cases_list_show_and_the_milestones(cli, engine, config_dir) -> None:
         ("follow_up", "open", None),
     ]
     assert [h["action"] for h in shown["history"]] == ["case.open", "case.ack", "case.release", "case.press"]
-    assert shown["assignment"]["rules"] == [3, 8, 10]
+    assert shown["rules"] == [3, 8, 10]
     text = cli("cases", "show", "1")
     assert "lead: 浙江省应急管理部门 (330000 emergency_management)" in text.stdout
     assert cli("cases", "close", "1", "--by", "wang").returncode == 0
@@ -73,3 +76,78 @@ def test_dismiss_reassign_and_merge_from_the_command_line(cli, engine, config_di
     assert self_merge.returncode == 1 and "cannot be merged into itself" in self_merge.stderr
     dismissed = cli("cases", "dismiss", "1", "--reason", "演练信息")
     assert dismissed.returncode == 0 and "1 posts corrected" in dismissed.stdout
+
+
+def test_cases_list_json_gives_every_field_of_show_and_each_post_with_its_copies(cli, engine, config_dir) -> None:
+    keep_test_labels(config_dir)
+    published = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
+    with transaction(session_factory(engine)) as session:
+        wire = add_source(session, "新华网浙江频道", "news")
+        original = add_post(
+            session,
+            EXPLOSION_UPDATE,
+            title="莲都化工企业爆炸死亡升至12人",
+            source=wire,
+            severity="II",
+            handling="unclear",
+            category="emergency",
+            media="news",
+            domains=("emergency_management",),
+            regions=("331102",),
+            published_at=published,
+        )
+        original.url = "https://news.example.cn/2026/1118/explosion.html"
+        grouped_copy = add_post(
+            session,
+            f"转发：{EXPLOSION_UPDATE}",
+            category="emergency",
+            duplicate_of=original,
+            published_at=None,
+            fetched_at=published + timedelta(minutes=10),
+        )
+        ids = original.id, grouped_copy.id
+    assert cli("run", "--once").returncode == 0
+    with transaction(session_factory(engine)) as session:  # crawled after the run: linked, not grouped yet
+        late_copy = add_post(session, f"再转：{EXPLOSION_UPDATE}", category="emergency", published_at=published)
+        late_copy.duplicate_of_id = ids[0]
+        ids = (*ids, late_copy.id)
+
+    listing = cli("cases", "list", "--json")
+    assert listing.returncode == 0, listing.stderr
+    (line,) = listing.stdout.splitlines()
+    case = json.loads(line)
+    shown = json.loads(cli("cases", "show", "1", "--json").stdout)
+    assert {k: v for k, v in case.items() if k != "posts"} == shown
+    for field in ("id", "status", "category", "severity", "priority", "handling", "t0", "lead", "responders"):
+        assert field in case
+    assert case["lead"] == {
+        "adcode": "330000",
+        "domain": "emergency_management",
+        "name": "浙江省应急管理部门",
+        "contact": None,
+    }
+    assert all({"adcode", "domain", "name"} <= set(c) for c in case["coordinators"]) and case["rules"] == [3, 8, 10]
+    assert [set(o) >= {"kind", "due_at", "status", "met_at"} for o in case["obligations"]] == [True, True]
+    assert case["t0"] == published.astimezone(SHANGHAI).isoformat() and case["t0"].endswith("+08:00")
+    assert case["posts"] == [
+        {
+            "id": ids[0],
+            "url": "https://news.example.cn/2026/1118/explosion.html",
+            "title": "莲都化工企业爆炸死亡升至12人",
+            "source": "新华网浙江频道",
+            "published_at": published.astimezone(SHANGHAI).isoformat(),
+            "duplicate_of": None,
+        },
+        {
+            "id": ids[2],
+            "url": None,
+            "title": "",
+            "source": "weibo",
+            "published_at": published.astimezone(SHANGHAI).isoformat(),
+            "duplicate_of": ids[0],
+        },
+        {"id": ids[1], "url": None, "title": "", "source": "weibo", "published_at": None, "duplicate_of": ids[0]},
+    ]
+    assert cli("cases", "close", "1").returncode == 0
+    assert cli("cases", "list", "--json").stdout == ""
+    assert [json.loads(x)["status"] for x in cli("cases", "list", "--all", "--json").stdout.splitlines()] == ["closed"]

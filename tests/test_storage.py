@@ -221,6 +221,6 @@ def test_the_upgrade_to_one_assignment_keeps_cases_and_rewrites_old_alerts(empty
         opened, test = session.scalars(select(Notification).order_by(Notification.id)).all()
     assert case.assignment.lead.name == "丽水市生态环境局莲都分局" and case.assignment.level == "county"
     assert isinstance(opened.payload, CaseAlert) and isinstance(test.payload, TestAlert)
-    assert opened.payload.case.assignment.lead.adcode == "331102"
+    assert opened.payload.case.lead.adcode == "331102" and opened.payload.case.rules == [3, 8]
     assert [o.kind for o in opened.payload.case.obligations] == ["respond"]
     assert test.payload.message == "hi"

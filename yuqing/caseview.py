@@ -2,18 +2,18 @@
 
 Built from the database alone, so every reader sees the same case: its labels, where it happens (with names),
 who answers (the stored assignment), its obligations as absolute times, its most widely spread post, and on
-request its history.
+request its history; `case_with_posts` adds every post (`cases list --json`).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from yuqing.divisions import name_of
-from yuqing.records import CaseView, HistoryEntry, ObligationView, PostSummary, Region
+from yuqing.records import CasePost, CaseView, CaseWithPosts, HistoryEntry, ObligationView, PostSummary, Region
 from yuqing.settings import Settings
-from yuqing.storage.models import AuditEntry, Case, Event, EventPost, EventUpgrade, Obligation, Post
+from yuqing.storage.models import AuditEntry, Case, Event, EventPost, EventUpgrade, Obligation, Post, Source
 
 POST_EXCERPT = 200  # characters of the representative post an alert carries
 
@@ -89,7 +89,12 @@ def case_view(session: Session, settings: Settings, case: Case, *, with_history:
         regions=[Region(adcode=code, name=name_of(code)) for code in assignment.regions],
         region_unknown=case.region_unknown,
         recommended_action=case.recommended_action,
-        assignment=assignment,
+        level=assignment.level,
+        lead=assignment.lead,
+        responders=assignment.responders,
+        coordinators=assignment.coordinators,
+        principal_leader=assignment.principal_leader,
+        rules=assignment.rules,
         merged_into=case.merged_into_id,
         dismissed_reason=case.dismissed_reason,
         obligations=[obligation_view(o) for o in obligations],
@@ -104,3 +109,32 @@ def case_view(session: Session, settings: Settings, case: Case, *, with_history:
         console_url=f"{console.rstrip('/')}/cases/{case.id}" if console else None,
         history=history,
     )
+
+
+def case_posts(session: Session, event_id: int) -> list[CasePost]:
+    """Every post of the event, and every post the crawler linked to one of them as a copy, wherever grouping put
+    it (a copy fetched before its original may have started an event of its own), in publication order."""
+    in_event = select(EventPost.post_id).where(EventPost.event_id == event_id)
+    rows = session.execute(
+        select(Post, Source.name)
+        .outerjoin(Source, Source.id == Post.source_id)
+        .where(or_(Post.id.in_(in_event), Post.duplicate_of_id.in_(in_event)))
+        .order_by(func.coalesce(Post.published_at, Post.fetched_at), Post.id)
+    )
+    return [
+        CasePost(
+            id=post.id,
+            url=post.url,
+            title=post.title,
+            source=source or post.media,
+            published_at=post.published_at,
+            duplicate_of=post.duplicate_of_id,
+        )
+        for post, source in rows
+    ]
+
+
+def case_with_posts(session: Session, settings: Settings, case: Case) -> CaseWithPosts:
+    """Everything `cases show --json` says about the case, with its posts."""
+    view = case_view(session, settings, case, with_history=True)
+    return CaseWithPosts(**dict(view), posts=case_posts(session, case.event_id))

@@ -35,6 +35,7 @@ from yuqing.records import Body, CaseView, EventIn
 from yuqing.settings import Settings
 from yuqing.storage.database import session_factory, transaction
 from yuqing.storage.models import Case, Obligation, User
+from yuqing.users import ROLES
 from yuqing.vocabulary import ACTIVE_CASE_STATUSES, OWED_OBLIGATION_STATUSES
 
 ISO_WITH_ZONE = "%Y-%m-%dT%H:%M:%S%z"
@@ -66,8 +67,10 @@ def _user(session: Session, by: str | None) -> User | None:
     if by is None:
         return None
     user = session.scalar(select(User).where(User.username == by))
-    if user is None or not user.active:
-        fail(f"--by: no active user {by!r} (see `yuqing users list`)")
+    if user is None:
+        fail(f"--by：没有控制台用户“{by}”，请先创建：yuqing users add {by} --role {ROLES[0]}")
+    if not user.active:
+        fail(f"--by：控制台用户“{by}”已停用，请换一位在用的用户（yuqing users list）")
     return user
 
 

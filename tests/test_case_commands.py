@@ -1,9 +1,11 @@
 """`yuqing cases ...` end to end through the real command."""
 
 import json
+import shlex
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import select
 from support.factories import EXPLOSION_UPDATE, add_critical_explosion, add_post, add_source, keep_test_labels
 
@@ -52,8 +54,6 @@ def test_cases_list_show_and_the_milestones(cli, engine, config_dir) -> None:
 
 def test_refused_actions_explain_and_change_nothing(cli, engine, config_dir) -> None:
     open_critical_case(cli, engine, config_dir)
-    unknown_user = cli("cases", "ack", "1", "--by", "nobody")
-    assert unknown_user.returncode == 1 and "no active user 'nobody'" in unknown_user.stderr
     missing = cli("cases", "ack", "99")
     assert missing.returncode == 1 and "no case 99" in missing.stderr
     wrong = cli("cases", "respond", "1")
@@ -76,6 +76,30 @@ def test_dismiss_reassign_and_merge_from_the_command_line(cli, engine, config_di
     assert self_merge.returncode == 1 and "cannot be merged into itself" in self_merge.stderr
     dismissed = cli("cases", "dismiss", "1", "--reason", "演练信息")
     assert dismissed.returncode == 0 and "1 posts corrected" in dismissed.stdout
+
+
+@pytest.mark.parametrize(
+    ("milestone", "name"),
+    [
+        (["ack", "1"], "wang"),
+        (["release", "1"], "李值班"),
+        (["press", "1"], "duty-officer"),
+        (["close", "1"], "zhao.li"),
+    ],
+)
+def test_a_milestone_by_someone_who_is_no_console_user_names_the_command_that_creates_one(
+    cli, engine, config_dir, milestone, name
+) -> None:
+    open_critical_case(cli, engine, config_dir)
+    refused = cli("cases", *milestone, "--by", name)
+    assert refused.returncode == 1 and f"没有控制台用户“{name}”" in refused.stderr
+    create = refused.stderr.split("请先创建：")[1].strip()
+    assert create == f"yuqing users add {name} --role analyst"
+    assert cli(*shlex.split(create)[1:]).returncode == 0
+    assert cli("cases", *milestone, "--by", name).returncode == 0
+    assert cli("users", "disable", name).returncode == 0
+    disabled = cli("cases", "ack", "1", "--by", name)
+    assert disabled.returncode == 1 and f"控制台用户“{name}”已停用" in disabled.stderr
 
 
 def test_cases_list_json_gives_every_field_of_show_and_each_post_with_its_copies(cli, engine, config_dir) -> None:

@@ -20,6 +20,7 @@ from responder.lifecycle import (
     CaseError,
     acknowledge,
     close,
+    correct,
     dismiss,
     merge,
     reassign,
@@ -36,12 +37,19 @@ from yuqing.settings import Settings
 from yuqing.storage.database import session_factory, transaction
 from yuqing.storage.models import Case, Obligation, User
 from yuqing.users import ROLES
-from yuqing.vocabulary import ACTIVE_CASE_STATUSES, OWED_OBLIGATION_STATUSES
+from yuqing.vocabulary import (
+    ACTIVE_CASE_STATUSES,
+    OBLIGATION_TEXT,
+    OWED_OBLIGATION_STATUSES,
+    Category,
+    Handling,
+    local_time,
+)
 
 ISO_WITH_ZONE = "%Y-%m-%dT%H:%M:%S%z"
 commands = typer.Typer()
 cases_app = typer.Typer(
-    help="Work on cases: list, show, ack, release, press, respond, close, dismiss, reassign, merge.",
+    help="Work on cases: list, show, ack, release, press, respond, close, dismiss, reassign, correct, merge.",
     no_args_is_help=True,
 )
 commands.add_typer(cases_app, name="cases")
@@ -110,6 +118,16 @@ def _json(view: CaseView, settings: Settings, indent: int | None = None) -> str:
     )
 
 
+def _owed(session: Session, case: Case, settings: Settings) -> str:
+    """The case's owed deadlines as a person reads them: 发布权威信息 2026-11-18 13:00、…"""
+    owed = session.scalars(
+        select(Obligation)
+        .where(Obligation.case_id == case.id, Obligation.status.in_(OWED_OBLIGATION_STATUSES))
+        .order_by(Obligation.due_at)
+    )
+    return "、".join(f"{OBLIGATION_TEXT[o.kind]} {local_time(o.due_at, settings.timezone)}" for o in owed) or "无"
+
+
 @cases_app.command("list")
 def list_cases(
     all_cases: Annotated[bool, typer.Option("--all", help="Include closed, dismissed and merged cases.")] = False,
@@ -162,7 +180,8 @@ def list_cases(
 
 @cases_app.command("show")
 def show(case_id: CaseId, as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
-    """A case: who answers and why (the rule trail), its deadlines, the recommended action, its history."""
+    """A case: who answers and why (the rule trail), what people decided, its deadlines, the recommended action,
+    its history."""
     settings = settings_or_exit()
     engine = engine_at_head(settings)
     with session_factory(engine)() as session:
@@ -180,6 +199,14 @@ def show(case_id: CaseId, as_json: Annotated[bool, typer.Option("--json", help="
         f"  rules: {view.rules}{'  principal leader leads' if view.principal_leader else ''}\n"
         f"  action: {view.recommended_action or '-'}"
     )
+    lead, category = view.decisions.lead, view.decisions.category
+    if lead is not None:
+        typer.echo(f"  人工指定牵头：{lead.body.name}（{lead.by}，{_local(lead.at, settings)}）{lead.reason}")
+    if category is not None:
+        typer.echo(
+            f"  人工认定类别：{settings.categories.categories[category.category].name}"
+            f"（{category.by}，{_local(category.at, settings)}）{category.reason}"
+        )
     for o in view.obligations:
         typer.echo(
             f"  {o.kind}{' #' + str(o.sequence) if o.sequence else ''}: due "
@@ -273,8 +300,35 @@ def reassign_case(
         fail(f"--adcode: got {adcode!r}; expected a 6-digit division code")
 
     def work(session, settings, case, who, user):
-        reassign(session, Responder(settings), case, who, Body(adcode=adcode, domain=domain), reason)
+        reassign(session, Responder(settings), case, who, Body(adcode=adcode, domain=domain), reason, _now())
         return f"case {case.id} reassigned to {case.assignment.lead.name}"
+
+    _act(by, work, case_id)
+
+
+@cases_app.command("correct")
+def correct_case(
+    case_id: CaseId,
+    category: Annotated[Category, typer.Option("--category", help="The category the case really is.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why.")],
+    handling: Annotated[
+        Handling | None, typer.Option("--handling", help="The handling type (default: the case's stays).")
+    ] = None,
+    by: By = None,
+) -> None:
+    """Correct a case's category (and handling type): automatic updates keep it, and its posts become training
+    corrections. A false positive is `dismiss`ed instead."""
+
+    def work(session, settings, case, who, user):
+        corrected = correct(
+            session, Responder(settings), case, who, user.id if user else None, category, handling, reason, _now()
+        )
+        names = settings.categories
+        action = names.handling[case.handling].name if case.handling else "无"
+        return (
+            f"案件#{case.id}类别已更正为“{names.categories[case.category].name}”（处置类型：{action}），"
+            f"{corrected}条帖文记为训练更正；时限：{_owed(session, case, settings)}"
+        )
 
     _act(by, work, case_id)
 

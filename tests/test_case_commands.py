@@ -73,7 +73,7 @@ def test_dismiss_reassign_and_merge_from_the_command_line(cli, engine, config_di
     bad = cli("cases", "reassign", "1", "--adcode", "3311", "--domain", "emergency_management")
     assert bad.returncode == 1 and "--adcode: got '3311'" in bad.stderr
     self_merge = cli("cases", "merge", "1", "--into", "1")
-    assert self_merge.returncode == 1 and "cannot be merged into itself" in self_merge.stderr
+    assert self_merge.returncode == 1 and "案件#1不能合并到它自己" in self_merge.stderr
     dismissed = cli("cases", "dismiss", "1", "--reason", "演练信息")
     assert dismissed.returncode == 0 and "1 posts corrected" in dismissed.stdout
 

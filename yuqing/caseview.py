@@ -1,8 +1,8 @@
 """The one view of a case (`records.CaseView`) that `cases show`, the alerts, the briefing and the console read.
 
 Built from the database alone, so every reader sees the same case: its labels, where it happens (with names),
-who answers (the stored assignment), its obligations as absolute times, its most widely spread post, and on
-request its history; `case_with_posts` adds every post (`cases list --json`).
+who answers (the stored assignment), what people decided, its obligations as absolute times, its most widely
+spread post, and on request its history; `case_with_posts` adds every post (`cases list --json`).
 """
 
 from __future__ import annotations
@@ -108,6 +108,7 @@ def case_view(session: Session, settings: Settings, case: Case, *, with_history:
         official_seen=event.official_coverage,
         console_url=f"{console.rstrip('/')}/cases/{case.id}" if console else None,
         history=history,
+        decisions=case.decisions,
     )
 
 

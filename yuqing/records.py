@@ -3,6 +3,7 @@
 
 - `PostIn` → `classify` → `PostLabels`; `EventIn` → `assign` → `Assignment`.
 - `CaseAssignment`: who answers a case, with names, as the case row stores it (validated when read back).
+- `CaseDecisions`: what people decided about a case (its lead, its category), which automatic updates keep.
 - `CaseView`: one case as people and other systems see it: `cases show`, the alerts, the briefing, the console;
   `CaseWithPosts` adds the case's posts (`cases list --json`, DOMAIN.md §7).
 - `AlertPayload`: what an outbox row carries, one type per alert kind.
@@ -135,7 +136,39 @@ class CaseAssignment(BaseModel):
     coordinators: list[NamedBody]
     principal_leader: bool
     rules: list[int]
-    reassigned: bool = False  # a person handed the case to `lead`
+
+
+class LeadDecision(BaseModel):
+    """The body a person handed the case to (`cases reassign`)."""
+
+    body: NamedBody
+    by: str
+    at: datetime
+    reason: str
+
+
+class CategoryDecision(BaseModel):
+    """The category (and handling type) a person set (`cases correct`), with how grave the event was when they
+    decided: only an event graver than that raises the case's severity and priority afterwards."""
+
+    category: Category
+    handling: Handling | None
+    by: str
+    at: datetime
+    reason: str
+    event_priority: Priority
+    event_severity: Severity | None
+
+
+class CaseDecisions(BaseModel):
+    """What people decided about a case. A person's decision outranks the machine's: an automatic update may still
+    raise severity, priority and clocks, but keeps a decided lead and category (responder.cases). Every field is
+    optional, so a case nobody has decided about is `{}`."""
+
+    model_config = ConfigDict(frozen=True)
+
+    lead: LeadDecision | None = None
+    category: CategoryDecision | None = None
 
 
 class Region(BaseModel):
@@ -204,6 +237,7 @@ class CaseView(BaseModel):
     source_count: int = 0
     official_seen: bool = False  # an official channel or central media has carried it
     history: list[HistoryEntry] = []
+    decisions: CaseDecisions = CaseDecisions()
 
     @model_validator(mode="before")
     @classmethod

@@ -25,6 +25,7 @@ from responder.bodies import Directory
 from responder.events import EventGrouper, critical_since, current_labels
 from responder.notices import notify
 from responder.obligations import add_obligation, cancel, open_obligations
+from responder.regroup import posts_of
 from yuqing import adcodes
 from yuqing.audit import audit
 from yuqing.records import Assignment, Body, CaseAssignment, CaseDecisions, EventIn
@@ -238,14 +239,7 @@ def _official_confirmation(session: Session, responder: Responder, event: Event)
     central medium) whose well-supported labels give the event its current category."""
     rules = responder.settings.responder.events
     grouper = EventGrouper(session, rules, responder.settings.categories.critical_severities)
-    posts = list(
-        session.scalars(
-            select(Post)
-            .join(EventPost, EventPost.post_id == Post.id)
-            .where(EventPost.event_id == event.id)
-            .order_by(func.coalesce(Post.published_at, Post.fetched_at), Post.id)
-        )
-    )
+    posts = posts_of(session, event)
     labels = current_labels(session, [p.id for p in posts], responder.settings.categories.critical_severities)
     for post in posts:
         label = labels.get(post.id)

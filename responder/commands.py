@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from responder.assignment import AssignmentRules
@@ -19,6 +19,7 @@ from responder.cases import Responder
 from responder.lifecycle import (
     CaseError,
     acknowledge,
+    attach,
     close,
     correct,
     dismiss,
@@ -27,6 +28,7 @@ from responder.lifecycle import (
     record_press_conference,
     record_release,
     record_response,
+    split,
 )
 from yuqing import adcodes
 from yuqing.caseview import case_view, case_with_posts
@@ -35,7 +37,7 @@ from yuqing.jsonl import process
 from yuqing.records import Body, CaseView, EventIn
 from yuqing.settings import Settings
 from yuqing.storage.database import session_factory, transaction
-from yuqing.storage.models import Case, Obligation, User
+from yuqing.storage.models import Case, EventPost, Obligation, User
 from yuqing.users import ROLES
 from yuqing.vocabulary import (
     ACTIVE_CASE_STATUSES,
@@ -49,7 +51,8 @@ from yuqing.vocabulary import (
 ISO_WITH_ZONE = "%Y-%m-%dT%H:%M:%S%z"
 commands = typer.Typer()
 cases_app = typer.Typer(
-    help="Work on cases: list, show, ack, release, press, respond, close, dismiss, reassign, correct, merge.",
+    help="Work on cases: list, show, ack, release, press, respond, close, dismiss, reassign, correct, merge, split, "
+    "attach.",
     no_args_is_help=True,
 )
 commands.add_typer(cases_app, name="cases")
@@ -344,6 +347,45 @@ def merge_case(
     def work(session, settings, case, who, user):
         merge(session, Responder(settings), case, _case(session, into), who, _now())
         return f"case {case.id} merged into {into}"
+
+    _act(by, work, case_id)
+
+
+PostIds = Annotated[list[int] | None, typer.Option("--post", help="A post number (repeatable).")]
+
+
+@cases_app.command("split")
+def split_case(case_id: CaseId, post: PostIds = None, by: By = None) -> None:
+    """Move posts (with their linked copies) out of a case into a new case, opened at once."""
+
+    def work(session, settings, case, who, user):
+        new = split(session, Responder(settings), case, post or [], who, _now())
+        moved = session.scalar(select(func.count()).select_from(EventPost).where(EventPost.event_id == new.event_id))
+        return (
+            f"已从案件#{case.id}拆出{moved}条帖文（含转载），新建案件#{new.id}“{new.assignment.title}”，"
+            f"回应主体：{new.assignment.lead.name}；时限：{_owed(session, new, settings)}"
+        )
+
+    _act(by, work, case_id)
+
+
+@cases_app.command("attach")
+def attach_case(
+    case_id: CaseId,
+    post: PostIds = None,
+    event: Annotated[int | None, typer.Option("--event", help="An event that has no case.")] = None,
+    by: By = None,
+) -> None:
+    """Add stray posts (with their linked copies) or a whole event that has no case to a case. To bring in
+    another case, use `merge`."""
+
+    def work(session, settings, case, who, user):
+        moved = attach(session, Responder(settings), case, who, _now(), post_ids=post, event_id=event)
+        what = f"事件#{event}" if event is not None else "帖文" + "、".join(f"#{p}" for p in dict.fromkeys(post or []))
+        return (
+            f"已将{what}（共{len(moved)}条帖文，含转载）并入案件#{case.id}；"
+            f"回应主体：{case.assignment.lead.name}；时限：{_owed(session, case, settings)}"
+        )
 
     _act(by, work, case_id)
 

@@ -1,4 +1,5 @@
-"""What people do with a case: acknowledge, record milestones, close, dismiss, reassign, correct, merge.
+"""What people do with a case: acknowledge, record milestones, close, dismiss, reassign, correct, merge, split,
+attach.
 
 open → acknowledged → (released → press_held → follow-up releases) or responded → closed; `dismissed` (a false
 positive: its posts get an analyst correction to `other`, used by the next training run) and `merged` end a
@@ -6,21 +7,34 @@ case too. Every change is audited with who and when, in the same transaction. Mi
 after the fact (`at`), because the on-time figures must reflect when the release happened, not when it was typed.
 
 A reassignment and a category correction are decisions (`records.CaseDecisions`) that automatic updates keep.
+Merging, splitting and attaching move posts between events by hand (`responder.regroup`); the grouper never
+moves a grouped post again, and an event emptied into another points at it (`merged_into_id`) for later posts.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from responder.cases import CaseLabels, Responder, apply_labels, replan
-from responder.events import most_specific
+from responder.cases import (
+    CaseLabels,
+    Responder,
+    apply_labels,
+    follow_t0,
+    graver,
+    open_case,
+    owner_outside_home,
+    replan,
+    upgrade_case,
+)
+from responder.events import EventGrouper
 from responder.obligations import add_obligation, cancel, meet, open_obligations
+from responder.regroup import copies_of, posts_of, refigure, split_off, take
 from yuqing.audit import audit
 from yuqing.records import Body, CategoryDecision, LeadDecision
-from yuqing.storage.models import Case, Event, EventPost, Label, LabelCorrection, LabelFields
+from yuqing.storage.models import Case, Event, EventPost, Label, LabelCorrection, LabelFields, Post
 from yuqing.vocabulary import CASE_STATUS_TEXT, CaseStatus, Category, Handling, ObligationKind, priority_of
 
 
@@ -250,22 +264,141 @@ def correct(
     return len(post_ids)
 
 
+def _grouper(responder: Responder, session: Session) -> EventGrouper:
+    settings = responder.settings
+    return EventGrouper(session, settings.responder.events, settings.categories.critical_severities)
+
+
+def _catch_up(session: Session, responder: Responder, case: Case, actor: str, now: datetime) -> None:
+    """After a person moved posts into or out of the case's event: who answers follows its places and domains,
+    the clocks an earlier first post, and graver labels raise the case as an automatic update would (a decision
+    kept, a rumour held), under the person's name."""
+    event = session.get_one(Event, case.event_id)
+    apply_labels(case, event, CaseLabels.of_case(case), responder)
+    follow_t0(session, case, event)
+    if graver(event, case):
+        upgrade_case(session, responder, case, event, now, actor)
+
+
 def merge(session: Session, responder: Responder, case: Case, target: Case, actor: str, now: datetime) -> None:
-    """Fold a case into another about the same happening: its posts join the target's event. The target keeps its
-    labels and its own decisions (those of the case folded in end with it); who answers follows the places and
-    domains of the posts it gained."""
+    """Fold a case into another about the same happening: its posts join the target's event, and its event points
+    there so later posts follow. The target keeps its own decisions; those of the case folded in end with it."""
     _active(case, "合并")
     _active(target, "接收合并")
     if case.id == target.id:
         raise CaseError(f"案件#{case.id}不能合并到它自己")
-    session.execute(update(EventPost).where(EventPost.event_id == case.event_id).values(event_id=target.event_id))
     source_event, target_event = session.get_one(Event, case.event_id), session.get_one(Event, target.event_id)
-    target_event.post_count += source_event.post_count
-    target_event.reposts += source_event.reposts
-    target_event.comments += source_event.comments
-    target_event.regions = most_specific([*target_event.regions, *source_event.regions])
-    target_event.domains = list(dict.fromkeys([*target_event.domains, *source_event.domains]))
-    apply_labels(target, target_event, CaseLabels.of_case(target), responder)
+    moved = posts_of(session, source_event)
+    take(session, _grouper(responder, session), target_event, moved)
+    source_event.merged_into_id = target_event.id
     _end(session, case, "merged", now)
     case.merged_into_id = target.id
     audit(session, actor, "case.merge", "case", case.id, into=target.id)
+    audit(session, actor, "case.absorb", "case", target.id, case=case.id, posts=[p.id for p in moved])
+    _catch_up(session, responder, target, actor, now)
+
+
+def split(session: Session, responder: Responder, case: Case, post_ids: list[int], actor: str, now: datetime) -> Case:
+    """Move posts (with the copies linked to them) out of the case into a new event, and open a case for it by
+    hand, whatever its heat or place: a person decided it is another happening. The case split keeps its labels
+    and clocks; its event's figures, places and domains, and so who answers, follow the posts it keeps."""
+    _active(case, "拆分")
+    if not post_ids:
+        raise CaseError("请用 --post 指定要拆出的帖文")
+    event = session.get_one(Event, case.event_id)
+    held = {post.id: post for post in posts_of(session, event)}
+    for post_id in post_ids:
+        if session.get(Post, post_id) is None:
+            raise CaseError(f"没有帖文#{post_id}")
+        if post_id not in held:
+            raise CaseError(f"帖文#{post_id}不在案件#{case.id}中")
+    chosen = [held[post_id] for post_id in dict.fromkeys(post_ids)]
+    moving = list({p.id: p for p in [*chosen, *copies_of(session, chosen)] if p.id in held}.values())
+    if len(moving) == len(held):
+        raise CaseError(f"不能拆出案件#{case.id}的全部帖文：误报请用 `yuqing cases dismiss` 排除")
+    if not _label_rows(session, [p.id for p in moving]):
+        raise CaseError("拆出的帖文都还没有分类，不能单独立案")
+    grouper = _grouper(responder, session)
+    new_event = split_off(session, grouper, moving)
+    new_event.owner_adcode = owner_outside_home(new_event, responder.rules.home)
+    refigure(session, grouper, event)
+    new_case = open_case(session, responder, new_event, now, actor)
+    moved = [p.id for p in moving]
+    audit(session, actor, "case.split", "case", case.id, posts=moved, to=new_case.id)
+    audit(session, actor, "case.split_off", "case", new_case.id, source=case.id, posts=moved)
+    _catch_up(session, responder, case, actor, now)
+    return new_case
+
+
+def _holder(session: Session, post: Post) -> tuple[int | None, Case | None]:
+    """The event holding the post (None: grouping has not reached it), and that event's case."""
+    event_id = session.scalar(select(EventPost.event_id).where(EventPost.post_id == post.id))
+    owner = None if event_id is None else session.scalar(select(Case).where(Case.event_id == event_id))
+    return event_id, owner
+
+
+def _stray_posts(session: Session, case: Case, post_ids: list[int]) -> list[Post]:
+    """The posts to attach with their stray copies; a post already the case's or another case's is refused."""
+    chosen = []
+    for post_id in dict.fromkeys(post_ids):
+        post = session.get(Post, post_id)
+        if post is None:
+            raise CaseError(f"没有帖文#{post_id}")
+        event_id, owner = _holder(session, post)
+        if event_id == case.event_id:
+            raise CaseError(f"帖文#{post_id}已在案件#{case.id}中")
+        if owner is not None:
+            raise CaseError(
+                f"帖文#{post_id}属于案件#{owner.id}：请先用 `yuqing cases split {owner.id} --post {post_id}` 拆出，"
+                f"再把新案件合并进来"
+            )
+        chosen.append(post)
+    copies = [copy for copy in copies_of(session, chosen) if _holder(session, copy)[1] is None]
+    return list({p.id: p for p in [*chosen, *copies]}.values())
+
+
+def attach(
+    session: Session,
+    responder: Responder,
+    case: Case,
+    actor: str,
+    now: datetime,
+    post_ids: list[int] | None = None,
+    event_id: int | None = None,
+) -> list[Post]:
+    """Add stray posts (with the copies linked to them) or a whole event that has no case to the case's event:
+    what the grouper missed. A post or event that belongs to a case is refused, naming the command that moves it
+    (split it out, or merge that case). An event left without posts points at the case's event, so later posts
+    follow. Returns the posts moved."""
+    _active(case, "并入帖文或事件")
+    if bool(post_ids) == (event_id is not None):
+        raise CaseError("请指定 --post 或 --event 之一")
+    target = session.get_one(Event, case.event_id)
+    if event_id is not None:
+        source = session.get(Event, event_id)
+        if source is None:
+            raise CaseError(f"没有事件#{event_id}")
+        if source.id == target.id:
+            raise CaseError(f"事件#{event_id}就是案件#{case.id}的事件")
+        owner = session.scalar(select(Case).where(Case.event_id == source.id))
+        if owner is not None:
+            raise CaseError(
+                f"事件#{event_id}已有案件#{owner.id}：请用 `yuqing cases merge {owner.id} --into {case.id}`"
+            )
+        moving = posts_of(session, source)
+        if not moving:
+            raise CaseError(f"事件#{event_id}没有帖文")
+    else:
+        moving = _stray_posts(session, case, post_ids or [])
+    left = sorted({e for e in (_holder(session, p)[0] for p in moving) if e is not None})
+    grouper = _grouper(responder, session)
+    take(session, grouper, target, moving)
+    for left_id in left:
+        emptied = session.get_one(Event, left_id)
+        if posts_of(session, emptied):
+            refigure(session, grouper, emptied)
+        else:
+            emptied.merged_into_id = target.id
+    audit(session, actor, "case.attach", "case", case.id, posts=[p.id for p in moving], event=event_id)
+    _catch_up(session, responder, case, actor, now)
+    return moving

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from support.factories import EXPLOSION_UPDATE, add_critical_explosion, add_post, add_source, keep_test_labels
 
 from yuqing.storage.database import session_factory, transaction
-from yuqing.storage.models import AuditEntry
+from yuqing.storage.models import AuditEntry, Obligation
+from yuqing.vocabulary import local_time
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")  # service.yaml's time zone
 
@@ -175,3 +176,52 @@ def test_cases_list_json_gives_every_field_of_show_and_each_post_with_its_copies
     assert cli("cases", "close", "1").returncode == 0
     assert cli("cases", "list", "--json").stdout == ""
     assert [json.loads(x)["status"] for x in cli("cases", "list", "--all", "--json").stdout.splitlines()] == ["closed"]
+
+
+def test_correct_split_and_attach_answer_in_chinese_with_local_times(cli, engine, config_dir) -> None:
+    keep_test_labels(config_dir)
+    published = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=2)
+    labels = {"category": "emergency", "regions": ("331102",), "domains": ("emergency_management",)}
+    with transaction(session_factory(engine)) as session:
+        add_critical_explosion(session, published)
+        restaurant = add_post(
+            session, "莲都区紫金街道一餐馆发生燃气爆炸，造成2人受伤", severity="IV", published_at=published, **labels
+        ).id
+    assert cli("run", "--once").returncode == 0
+    assert cli("users", "add", "wang").returncode == 0
+
+    split = cli("cases", "split", "1", "--post", str(restaurant), "--by", "wang")
+    assert split.returncode == 0, split.stderr
+    respond_due = local_time(published + timedelta(hours=48), SHANGHAI)
+    assert split.stdout.strip() == (
+        f"已从案件#1拆出1条帖文（含转载），新建案件#2“莲都区紫金街道一餐馆发生燃气爆炸，造成2人受伤”，"
+        f"回应主体：莲都区应急管理部门；时限：回应关切 {respond_due}"
+    )
+    again = cli("cases", "split", "1", "--post", str(restaurant))
+    assert again.returncode == 1 and f"帖文#{restaurant}不在案件#1中" in again.stderr
+
+    with transaction(session_factory(engine)) as session:
+        stray = add_post(session, "莲都化工厂爆炸现场视频", severity="III", published_at=published, **labels).id
+    attached = cli("cases", "attach", "1", "--post", str(stray), "--by", "wang")
+    assert attached.returncode == 0, attached.stderr
+    release_due = local_time(published + timedelta(hours=5), SHANGHAI)
+    press_due = local_time(published + timedelta(hours=24), SHANGHAI)
+    assert attached.stdout.strip() == (
+        f"已将帖文#{stray}（共1条帖文，含转载）并入案件#1；回应主体：浙江省应急管理部门；"
+        f"时限：发布权威信息 {release_due}、举行新闻发布会 {press_due}"
+    )
+
+    corrected = cli("cases", "correct", "2", "--category", "rumor", "--handling", "false_info", "--reason", "旧闻")
+    assert corrected.returncode == 0, corrected.stderr
+    assert corrected.stdout.strip() == (
+        f"案件#2类别已更正为“不实信息”（处置类型：虚假和不实信息），1条帖文记为训练更正；时限：回应关切 {respond_due}"
+    )
+    wrong = cli("cases", "correct", "2", "--category", "gossip", "--reason", "x")
+    assert wrong.returncode == 2 and "gossip" in wrong.stderr
+    shown = json.loads(cli("cases", "show", "2", "--json").stdout)
+    assert shown["decisions"]["category"]["category"] == "rumor"
+    assert shown["decisions"]["category"]["by"].startswith("cli:")
+    with session_factory(engine)() as session:
+        assert session.scalar(select(Obligation.due_at).where(Obligation.case_id == 2)) == published + timedelta(
+            hours=48
+        )

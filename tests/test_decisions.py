@@ -1,5 +1,6 @@
-"""Decisions that stick: a person's lead and category outrank automatic updates, and a rumour stays a rumour until
-an official post confirms otherwise. Every scenario runs with a controlled clock, in several places and wordings."""
+"""Decisions that stick: a person's lead and category outrank automatic updates, a rumour stays a rumour until an
+official post confirms otherwise, and posts moved by hand (merge, split, attach) stay where a person put them.
+Every scenario runs with a controlled clock, in several places and wordings."""
 
 from __future__ import annotations
 
@@ -21,11 +22,11 @@ from support.factories import (
 )
 
 from responder.cases import Responder
-from responder.lifecycle import CaseError, correct, reassign
+from responder.lifecycle import CaseError, attach, close, correct, merge, reassign, split
 from yuqing.records import Body
 from yuqing.settings import load_settings
 from yuqing.storage.database import session_factory, transaction
-from yuqing.storage.models import Case, Event, LabelCorrection
+from yuqing.storage.models import Case, Event, EventPost, LabelCorrection, Post
 from yuqing.vocabulary import Category, Handling
 
 
@@ -488,6 +489,205 @@ def test_an_automatic_change_of_category_is_in_the_history_with_the_post_that_ca
     (changed,) = [h for h in history(engine, case.id) if h.action == "case.category"]
     assert (changed.actor, changed.details["post"], changed.details["official"]) == ("system", accident, False)
     assert "类别由“公众切身利益”改为“重大突发事件和自然灾害”（帖文：" in upgrade_messages(engine).pop()
+
+
+# --- merge, split, attach -----------------------------------------------------------------------------------
+
+
+def two_explosion_cases(engine, responder) -> None:
+    """Case 1: the wire report at level III; case 2: a level II report three days later (outside the grouping
+    window, so the grouper kept them apart)."""
+    labels = {"category": "emergency", "media": "news", "regions": ("331102",), "domains": ("emergency_management",)}
+    post(engine, EXPLOSION, severity="III", **labels)
+    respond(engine, responder)
+    post(engine, EXPLOSION_UPDATE, severity="II", published_at=T0 + 80 * HOUR, **labels)
+    respond(engine, responder, T0 + 81 * HOUR)
+
+
+def test_a_merge_points_the_folded_event_at_the_target_and_a_graver_merge_keeps_the_chosen_lead(
+    engine, responder
+) -> None:
+    two_explosion_cases(engine, responder)
+    liandu = Body(adcode="331102", domain="emergency_management")
+    act(engine, lambda s: reassign(s, responder, case_1(s), "wang", liandu, "属地", T0 + 81 * HOUR))
+    now = T0 + 82 * HOUR
+    act(engine, lambda s: merge(s, responder, s.get_one(Case, 2), case_1(s), "li", now))
+
+    first, second = cases(engine)
+    assert (second.status, second.merged_into_id) == ("merged", 1)
+    with session_factory(engine)() as session:
+        target, folded = session.get_one(Event, first.event_id), session.get_one(Event, second.event_id)
+        assert folded.merged_into_id == target.id
+        assert (target.post_count, target.severity, target.t0) == (2, "II", T0)
+    assert (first.priority, first.severity, first.assignment.lead.body()) == ("critical", "II", liandu)
+    assert obligations(engine, first.id)["release"].starts_at == T0 + 80 * HOUR
+    assert [(h.actor, h.action) for h in history(engine, first.id)][-2:] == [
+        ("li", "case.absorb"),
+        ("li", "case.upgrade"),
+    ]
+    assert "已保留人工指定的莲都区应急管理部门" in upgrade_messages(engine).pop()
+
+
+RESTAURANT = "莲都区紫金街道一餐馆发生燃气爆炸，造成2人受伤，伤者已送医。"
+
+
+def explosion_and_restaurant_case(engine, responder) -> tuple[int, int, int]:
+    """One case holding the chemical plant explosion and a restaurant gas explosion (with a copy of it) that the
+    grouper put together: same place, same kind of happening."""
+    labels = {"category": "emergency", "regions": ("331102",), "domains": ("emergency_management",)}
+    with transaction(session_factory(engine)) as session:
+        restaurant = add_post(session, RESTAURANT, severity="IV", media="weibo", published_at=T0, **labels)
+        copy = add_post(
+            session,
+            f"转：{RESTAURANT}",
+            severity="IV",
+            duplicate_of=restaurant,
+            published_at=T0 + HOUR,
+            **labels,
+        )
+        plant = add_post(session, EXPLOSION_UPDATE, severity="II", media="news", published_at=T0 + 2 * HOUR, **labels)
+        ids = restaurant.id, copy.id, plant.id
+    respond(engine, responder, T0 + 3 * HOUR)
+    assert len(cases(engine)) == 1
+    return ids
+
+
+def test_a_split_moves_posts_with_their_copies_into_a_new_case_opened_by_hand(engine, responder) -> None:
+    restaurant, copy, plant = explosion_and_restaurant_case(engine, responder)
+    new = act(engine, lambda s: split(s, responder, case_1(s), [restaurant], "wang", T0 + 4 * HOUR).id)
+    first, second = cases(engine)
+    assert second.id == new and (second.status, second.category, second.priority) == ("open", "emergency", "high")
+    with session_factory(engine)() as session:
+        held = {
+            case.id: sorted(session.scalars(select(EventPost.post_id).where(EventPost.event_id == case.event_id)))
+            for case in (first, second)
+        }
+        kept, split_off = session.get_one(Event, first.event_id), session.get_one(Event, second.event_id)
+    assert held == {first.id: [plant], second.id: [restaurant, copy]}
+    assert (kept.post_count, kept.t0, kept.severity) == (1, T0 + 2 * HOUR, "II")
+    assert (split_off.post_count, split_off.t0, split_off.severity, split_off.title) == (2, T0, "IV", RESTAURANT)
+    assert first.priority == "critical"  # the case split keeps its labels and clocks
+    assert obligations(engine, second.id)["respond"].due_at == T0 + 48 * HOUR
+    assert [(h.actor, h.action) for h in history(engine, second.id)] == [
+        ("wang", "case.open"),
+        ("wang", "case.split_off"),
+    ]
+    assert ("wang", "case.split") in [(h.actor, h.action) for h in history(engine, first.id)]
+
+
+def test_posts_the_grouper_missed_and_an_event_without_a_case_can_be_attached(engine, responder) -> None:
+    two_explosion_cases(engine, responder)
+    act(engine, lambda s: close(s, s.get_one(Case, 2), "li", T0 + 82 * HOUR))
+    labels = {"category": "emergency", "regions": ("331102",), "domains": ("emergency_management",)}
+    stray = post(
+        engine,
+        "莲都南明山化工厂爆炸已致10人遇难，现场航拍",
+        severity="II",
+        media="forum",
+        published_at=T0 - HOUR,
+        **labels,
+    )
+    with transaction(session_factory(engine)) as session:
+        copy = add_post(
+            session, "转：莲都南明山化工厂爆炸已致10人遇难", duplicate_of=session.get(Post, stray), **labels
+        ).id
+    moved = act(
+        engine, lambda s: [p.id for p in attach(s, responder, case_1(s), "wang", T0 + 83 * HOUR, post_ids=[stray])]
+    )
+    assert moved == [stray, copy]
+    first, _ = cases(engine)
+    assert (first.priority, first.severity, first.t0) == ("critical", "II", T0 - HOUR)
+    due = obligations(engine, first.id)
+    assert due["respond"].status == "cancelled" and due["release"].starts_at == T0 - HOUR
+    assert [(h.actor, h.action) for h in history(engine, first.id)][-2:] == [
+        ("wang", "case.attach"),
+        ("wang", "case.upgrade"),
+    ]
+
+    lonely = post(
+        engine,
+        "莲都区南明山街道化工企业爆炸善后：遇难者家属获赔",
+        severity="IV",
+        media="forum",
+        published_at=T0 + 200 * HOUR,
+        **labels,
+    )
+    respond(engine, responder, T0 + 201 * HOUR)  # a forum post with no heat: an event, no case
+    with session_factory(engine)() as session:
+        lonely_event = session.scalar(select(EventPost.event_id).where(EventPost.post_id == lonely))
+    assert len(cases(engine)) == 2
+    act(engine, lambda s: attach(s, responder, case_1(s), "wang", T0 + 202 * HOUR, event_id=lonely_event))
+    with session_factory(engine)() as session:
+        assert session.get_one(Event, lonely_event).merged_into_id == first.event_id
+        assert session.get_one(Event, first.event_id).post_count == 4
+    (attached,) = [h for h in history(engine, first.id) if h.details.get("event") == lonely_event]
+    assert attached.details["posts"] == [lonely]
+
+
+def test_moving_posts_by_hand_is_refused_when_it_does_not_fit(engine, responder) -> None:
+    """Each refusal names the case, post or event, and the command that does fit where there is one."""
+    restaurant, copy, plant = explosion_and_restaurant_case(engine, responder)
+    with transaction(session_factory(engine)) as session:
+        other = add_complaint(session)
+        other_id = other.id
+    respond(engine, responder, T0 + 4 * HOUR)  # case 2: the complaint
+    refusals = [
+        (lambda s: split(s, responder, case_1(s), [999], "wang", T0), "没有帖文#999"),
+        (lambda s: split(s, responder, case_1(s), [other_id], "wang", T0), f"帖文#{other_id}不在案件#1中"),
+        (lambda s: split(s, responder, case_1(s), [], "wang", T0), "请用 --post 指定"),
+        (lambda s: split(s, responder, case_1(s), [restaurant, plant], "wang", T0), "不能拆出案件#1的全部帖文"),
+        (lambda s: attach(s, responder, case_1(s), "wang", T0, post_ids=[copy]), f"帖文#{copy}已在案件#1中"),
+        (lambda s: attach(s, responder, case_1(s), "wang", T0, post_ids=[999]), "没有帖文#999"),
+        (
+            lambda s: attach(s, responder, case_1(s), "wang", T0, post_ids=[other_id]),
+            f"帖文#{other_id}属于案件#2：请先用 `yuqing cases split 2 --post {other_id}` 拆出",
+        ),
+        (lambda s: attach(s, responder, case_1(s), "wang", T0, event_id=999), "没有事件#999"),
+        (
+            lambda s: attach(s, responder, case_1(s), "wang", T0, event_id=s.get_one(Case, 2).event_id),
+            "已有案件#2：请用 `yuqing cases merge 2 --into 1`",
+        ),
+        (lambda s: attach(s, responder, case_1(s), "wang", T0), "请指定 --post 或 --event 之一"),
+        (lambda s: merge(s, responder, case_1(s), case_1(s), "wang", T0), "案件#1不能合并到它自己"),
+    ]
+    for work, refusal in refusals:
+        with pytest.raises(CaseError, match=refusal), transaction(session_factory(engine)) as session:
+            work(session)
+    act(engine, lambda s: close(s, s.get_one(Case, 2), "li", T0 + 5 * HOUR))
+    ended = [
+        (lambda s: split(s, responder, s.get_one(Case, 2), [other_id], "wang", T0), "案件#2已办结，不能拆分"),
+        (lambda s: attach(s, responder, s.get_one(Case, 2), "wang", T0, post_ids=[copy]), "案件#2已办结，不能并入"),
+        (lambda s: merge(s, responder, case_1(s), s.get_one(Case, 2), "wang", T0), "案件#2已办结，不能接收合并"),
+    ]
+    for work, refusal in ended:
+        with pytest.raises(CaseError, match=refusal), transaction(session_factory(engine)) as session:
+            work(session)
+    assert [h.action for h in history(engine, 1)] == ["case.open"]
+
+
+def test_posts_moved_by_hand_are_not_regrouped_and_later_copies_follow_them(engine, responder) -> None:
+    restaurant, copy, plant = explosion_and_restaurant_case(engine, responder)
+    act(engine, lambda s: split(s, responder, case_1(s), [restaurant], "wang", T0 + 4 * HOUR))
+    with transaction(session_factory(engine)) as session:
+        late_copy = add_post(
+            session,
+            f"再转：{RESTAURANT}",
+            category="emergency",
+            severity="IV",
+            duplicate_of=session.get(Post, restaurant),
+            regions=("331102",),
+            published_at=T0 + 5 * HOUR,
+        ).id
+    respond(engine, responder, T0 + 6 * HOUR)
+    with session_factory(engine)() as session:
+        events = dict(session.execute(select(EventPost.post_id, EventPost.event_id)).all())
+    first, second = cases(engine)
+    assert events == {
+        restaurant: second.event_id,
+        copy: second.event_id,
+        late_copy: second.event_id,
+        plant: first.event_id,
+    }
 
 
 def test_a_decision_is_dated_by_the_clock_of_the_action_not_the_wall_clock(engine, responder) -> None:

@@ -7,12 +7,12 @@ stored with `duplicate_of_id` pointing at the first post, whose `spread` counts 
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 from typing import Self
 
 from scrapy.crawler import Crawler
-from sqlalchemy import bindparam, select, tuple_, update
+from sqlalchemy import bindparam, or_, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -151,7 +151,36 @@ class PostWriter:
                 grow.values(spread=table.c.spread + bindparam("extra")),
                 [{"original": original, "extra": extra} for original, extra in copies.items()],
             )
+        self._earliest_first(session, {post.duplicate_of_id or post.id for post in posts})
         return [(p.id, p.simhash, p.duplicate_of_id or p.id) for p in posts if p.simhash is not None]
+
+    def _earliest_first(self, session: Session, roots: set[int]) -> None:
+        """Make the earliest published post of each set of copies its original.
+
+        Copies are linked to the first post stored, but a crawl finds posts in any order: an outlet's article
+        found in the evening may have been published before the repost found in the morning. The original is the
+        one published first (the earliest id among equals; a post without a date never displaces a dated one),
+        so the rest, the old original included, are re-linked to it and its spread counts them."""
+        members: dict[int, list[tuple[int, datetime | None, int]]] = defaultdict(list)
+        for post_id, original, published, spread in session.execute(
+            select(Post.id, Post.duplicate_of_id, Post.published_at, Post.spread).where(
+                or_(Post.id.in_(roots), Post.duplicate_of_id.in_(roots))
+            )
+        ):
+            members[original or post_id].append((post_id, published, spread))
+        for root, group in members.items():
+            dated = [(published, post_id) for post_id, published, _ in group if published is not None]
+            root_published = next(published for post_id, published, _ in group if post_id == root)
+            if not dated or min(dated)[1] == root or (root_published is not None and root_published <= min(dated)[0]):
+                continue
+            first = min(dated)[1]
+            spread = next(spread for post_id, _, spread in group if post_id == root)
+            session.execute(update(Post).where(Post.duplicate_of_id == root).values(duplicate_of_id=first))
+            session.execute(update(Post).where(Post.id == root).values(duplicate_of_id=first, spread=1))
+            session.execute(update(Post).where(Post.id == first).values(duplicate_of_id=None, spread=spread))
+            for post_id, original in self.roots.items():
+                if original == root:
+                    self.roots[post_id] = first
 
     def _root_of(
         self,

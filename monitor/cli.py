@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -48,13 +47,19 @@ def run(once: Annotated[bool, typer.Option("--once", help="Run every job one tim
         raise typer.Exit(0 if run_once(settings, engine) else EXIT_ERROR)
     jobs = build_jobs(settings, engine)
     web = settings.service.web
+    duty = ", ".join(settings.duty_channels.addresses())
+    silent = ", ".join(body.name for body in settings.organisations.bodies_without_channel())
+    heard = "heard through the duty channel" if duty else "only this log hears them"
     typer.echo(
         f"Yuqing is running.\n"
         f"  health:   http://{web.host}:{web.port}/healthz\n"
         f"  database: {engine.url!r}\n"
         f"  jobs:     {describe_jobs(jobs)}\n"
         f"  alerts:   written to this log while no Slack token, SMTP server or webhook is configured\n"
-        f"Stop with Ctrl-C."
+        f"  duty:     {duty or 'none (organisations.yaml home.channels)'}, "
+        f"told of every case in {settings.organisations.home.name}\n"
+        + (f"  without an alert channel ({heard}): {silent}\n" if silent else "")
+        + "Stop with Ctrl-C."
     )
     serve(settings, engine, jobs, with_scheduler=True)
 
@@ -69,47 +74,6 @@ def serve_command() -> None:
     engine = engine_at_head(settings)
     configure_logging()
     serve(settings, engine, build_jobs(settings, engine), with_scheduler=False)
-
-
-# --- stages ---------------------------------------------------------------------------------------------------
-
-
-@app.command()
-def crawl(
-    source: Annotated[list[str] | None, typer.Option("--source", help="Only this source (repeatable).")] = None,
-    sources: Annotated[Path | None, typer.Option("--sources", help="Another sources file.")] = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Also write the new posts as JSON Lines.")] = None,
-    distributed: Annotated[
-        bool, typer.Option("--distributed", help="Share the frontier and seen-set in Redis (YUQING_REDIS_URL).")
-    ] = False,
-) -> None:
-    """Run the chosen sources once and store the new posts; exits 1 only when every source failed."""
-    from crawler.run import choose, summary_line, write_jsonl
-    from crawler.run import crawl as crawl_sources
-    from yuqing.config_models import SourcesConfig
-    from yuqing.settings import ConfigError, load_yaml_model
-
-    settings = settings_or_exit()
-    catalogue = settings.sources
-    if sources is not None:
-        try:
-            catalogue = load_yaml_model(sources, SourcesConfig)
-        except ConfigError as error:
-            fail(f"configuration error:\n{error}")
-    engine_at_head(settings).dispose()
-    try:
-        chosen = choose(catalogue.sources, source)
-        result = crawl_sources(settings, chosen, health=catalogue.health, distributed=distributed)
-    except (ValueError, ConnectionError) as error:
-        fail(str(error))
-    for outcome in result.outcomes:
-        typer.echo(summary_line(outcome))
-    if not result.outcomes:
-        typer.echo("no source to crawl")
-    if out is not None:
-        write_jsonl(out, result.stored)
-    if result.all_failed:
-        raise typer.Exit(EXIT_ERROR)
 
 
 @app.command()

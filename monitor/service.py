@@ -49,7 +49,9 @@ def serve(settings: Settings, engine: Engine, jobs: list[Job], *, with_scheduler
     """Serve the web app in the foreground (and run the jobs when asked) until interrupted."""
     web = settings.service.web
     scheduler = _scheduler(settings, engine, jobs) if with_scheduler else None
-    server = uvicorn.Server(uvicorn.Config(create_app(engine, jobs), host=web.host, port=web.port, log_level="info"))
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings, engine, jobs), host=web.host, port=web.port, log_level="info")
+    )
     if scheduler:
         scheduler.start()
     try:
@@ -62,4 +64,3 @@ def serve(settings: Settings, engine: Engine, jobs: list[Job], *, with_scheduler
 
 def describe_jobs(jobs: list[Job]) -> str:
     return ", ".join(f"{job.name} every {job.every}" for job in jobs) or "none"
-

@@ -1,7 +1,9 @@
 """The web server: /healthz now; the console pages arrive with their issue.
 
 /healthz answers 503 only when the database is unreachable or behind its migrations; a failing job or source
-does not make the service unhealthy, it is reported in `jobs` and `sources` for the operators to read.
+does not make the service unhealthy, it is reported in `jobs` and `sources` for the operators to read, as are the
+duty channel and the configured bodies that have no alert channel (`bodies_without_channel`: only the duty
+channel hears their alerts until someone gives them one).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from starlette.routing import Route
 
 from yuqing import __version__
 from yuqing.jobs import Job, last_runs
+from yuqing.settings import Settings
 from yuqing.storage.database import current_revision, head_revision, session_factory
 from yuqing.storage.models import Source
 
@@ -42,8 +45,12 @@ def source_health(source: Source) -> dict[str, Any]:
     }
 
 
-def create_app(engine: Engine, jobs: list[Job]) -> Starlette:
+def create_app(settings: Settings, engine: Engine, jobs: list[Job]) -> Starlette:
     factory = session_factory(engine)
+    alerts = {
+        "duty_channel": settings.duty_channels.addresses(),
+        "bodies_without_channel": [body.name for body in settings.organisations.bodies_without_channel()],
+    }
 
     def healthz(_request: Request) -> JSONResponse:
         database: dict[str, Any] = {"backend": engine.dialect.name, "head": head_revision()}
@@ -81,6 +88,7 @@ def create_app(engine: Engine, jobs: list[Job]) -> Starlette:
             "database": database,
             "jobs": job_state,
             "sources": sources,
+            **alerts,
         }
         return JSONResponse(body, status_code=200 if healthy else 503)
 

@@ -1,8 +1,9 @@
 """Deliver the outbox: claim, re-check, send, mark; retry with backoff; never lose an alert, never send one twice.
 
 A row goes pending → sending (claimed, with a lease) → sent | pending again (retry, exponential backoff) |
-failed (a permanent error, or out of attempts) | logged (no transport configured for its channel: printed to the
-log and kept, `yuqing alerts retry` re-queues it) | cancelled (the milestone was met before the warning went).
+failed (a permanent error, or out of attempts) | logged (it only reached the log: no transport is configured for
+its channel, or it had no channel at all; `yuqing alerts retry` sends it once there is one) | cancelled (the
+milestone was met before the warning went, or a retry handed a log-only alert on to the channel that now exists).
 
 The claim is committed before the network call and the result after it, so no database lock is held while
 talking to Slack. A crash between sending and marking leaves the row `sending`; when its lease runs out the next
@@ -23,12 +24,16 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from notifications.render import render
 from notifications.transports import TRANSPORTS, Permanent, RetryLater, Transport
+from yuqing.config_models import LOG_CHANNEL, Channels
+from yuqing.outbox import enqueue, outbox_key
+from yuqing.records import CaseAlert, SourceHealthAlert
 from yuqing.settings import Settings
 from yuqing.storage.database import transaction
 from yuqing.storage.models import Case, Notification, Obligation, utcnow
 from yuqing.vocabulary import ENDED_CASE_STATUSES, AlertKind, AlertState, ObligationStatus
 
 log = logging.getLogger("yuqing.alerts")
+NO_CHANNEL = "没有告警通道"
 
 
 @dataclass
@@ -53,7 +58,7 @@ class Transports:
 
     def __init__(self, settings: Settings) -> None:
         self.by_channel = {channel: kind.from_settings(settings) for channel, kind in TRANSPORTS.items()}
-        self.log = self.by_channel["log"]
+        self.log = self.by_channel[LOG_CHANNEL]
 
     def for_row(self, row: Notification) -> Transport | None:
         """The row's transport; None when its channel is not configured (the alert is logged and kept)."""
@@ -110,15 +115,46 @@ def _known_channel_id(session: Session, recipient: str) -> str | None:
     return ref.split("/")[0] if ref else None
 
 
-def requeue(session: Session, ids: list[int] | None, now: datetime) -> list[int]:
-    """Put failed or logged alerts (all, or those of `ids`) back in the queue with fresh attempts."""
+def destination(settings: Settings, row: Notification) -> Channels:
+    """Where an alert that had no channel at all would go now: a case's to the duty channel (which stands in for
+    bodies without one), the monitor's own to the operators."""
+    if isinstance(row.payload, CaseAlert):
+        return settings.duty_channels
+    if isinstance(row.payload, SourceHealthAlert):
+        return settings.notifications.operators
+    return Channels()
+
+
+def _hand_on(session: Session, row: Notification, channels: Channels) -> list[int]:
+    """Queue a log-only alert for each recipient of `channels` (once each, by the outbox key: a recipient that
+    already has it is skipped) and close the log row as handed on; the ids now waiting to go."""
+    key = row.dedupe_key.removesuffix(f"|{row.channel}:{row.recipient}")
+    pairs = channels.recipients()
+    for channel, recipient in pairs:
+        fields = {"case_id": row.case_id, "obligation_id": row.obligation_id, "level": row.level}
+        enqueue(session, key=key, channel=channel, recipient=recipient, payload=row.payload, **fields)
+    row.state, row.next_attempt_at = AlertState.CANCELLED, None
+    row.last_error = f"改由{'、'.join(channels.addresses())}发送"
+    keys = [outbox_key(key, channel, recipient) for channel, recipient in pairs]
+    query = select(Notification.id).where(Notification.dedupe_key.in_(keys), Notification.state == AlertState.PENDING)
+    return list(session.scalars(query))
+
+
+def requeue(session: Session, settings: Settings, ids: list[int] | None, now: datetime) -> list[int]:
+    """Put failed or logged alerts (all, or those of `ids`) back in the queue with fresh attempts; an alert that
+    had no channel at all goes to the one it would have now (`destination`), if there is one."""
     query = select(Notification).where(Notification.state.in_((AlertState.FAILED, AlertState.LOGGED)))
     if ids:
         query = query.where(Notification.id.in_(ids))
-    rows = list(session.scalars(query))
-    for row in rows:
+    chosen = []
+    for row in session.scalars(query).all():
+        channels = destination(settings, row) if row.channel == LOG_CHANNEL else Channels()
+        if channels != Channels():
+            chosen += _hand_on(session, row, channels)
+            continue
         row.state, row.attempts, row.next_attempt_at = AlertState.PENDING, 0, now
-    return [row.id for row in rows]
+        chosen.append(row.id)
+    return list(dict.fromkeys(chosen))
 
 
 class Dispatcher:
@@ -188,14 +224,12 @@ class Dispatcher:
             return
         try:
             transport = self.transports.for_row(row)
-            if transport is None:
+            if transport is None or row.channel == LOG_CHANNEL:
+                why = NO_CHANNEL if row.channel == LOG_CHANNEL else f"{row.channel}通道未配置"
                 self.transports.log.send(
-                    f"{row.channel}:{recipient}, not configured",
-                    render(payload, self.settings.timezone, now),
-                    key,
-                    None,
+                    f"{row.channel}:{recipient}, {why}", render(payload, self.settings.timezone, now), key, None
                 )
-                self._finish(row_id, AlertState.LOGGED, error=f"no {row.channel} transport configured")
+                self._finish(row_id, AlertState.LOGGED, error=why)
                 result.logged += 1
                 return
             if in_doubt:

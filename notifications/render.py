@@ -12,15 +12,11 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from yuqing.records import CaseAlert, SourceHealthAlert, TestAlert
-from yuqing.vocabulary import (
-    ALERT_TEXT,
-    OBLIGATION_TEXT,
-    OWED_OBLIGATION_STATUSES,
-    PRIORITY_TEXT,
-    local_time,
-    time_left,
-)
+from yuqing.caseview import body_text, case_lines, obligation_label, obligation_text
+from yuqing.records import CaseAlert, PostSummary, SourceHealthAlert, TestAlert
+from yuqing.vocabulary import ALERT_TEXT, OWED_OBLIGATION_STATUSES, AlertKind, local_time
+
+SLACK_FIELDS = 10  # Block Kit's limit of fields in one section
 
 
 @dataclass(frozen=True)
@@ -33,23 +29,23 @@ class Rendered:
 
 
 def _case_lines(alert: CaseAlert, zone: ZoneInfo, now: datetime) -> list[tuple[str, str]]:
-    case, lead = alert.case, alert.case.lead
-    regions = "、".join(r.name for r in case.regions) or "未知（由本级属地回应）"
-    severity = f" · {case.severity}级" if case.severity else ""
-    lines = [
-        ("类别", f"{case.category_name} · {PRIORITY_TEXT[case.priority]}{severity}"),
-        ("地区", regions),
-        ("回应主体", lead.name + (f"（{lead.contact}）" if lead.contact else "")),
-        ("协调", "、".join(c.name for c in case.coordinators) or "-"),
-    ]
-    for obligation in case.obligations:
+    """The case as `cases show` words it, its open deadlines, and the bodies only the duty office can reach."""
+    lines = case_lines(alert.case, zone)
+    for obligation in alert.case.obligations:
         if obligation.status in OWED_OBLIGATION_STATUSES:
-            due = obligation.due_at
-            label = OBLIGATION_TEXT[obligation.kind]
-            lines.append((f"时限·{label}", f"{due.astimezone(zone):%m-%d %H:%M}（{time_left(due, now)}）"))
-    if case.recommended_action:
-        lines.append(("建议处置", case.recommended_action))
+            lines.append((f"时限·{obligation_label(obligation)}", obligation_text(obligation, zone, now)))
+    if alert.without_channel:
+        names = "、".join(body_text(body) for body in alert.without_channel)
+        lines.append(("未配置告警通道", f"{names}：请值班室转告"))
     return lines
+
+
+def _post(alert: CaseAlert) -> tuple[str, PostSummary | None]:
+    """The post to show: for an upgrade, the one that raised the case (the news that changed things), else the
+    most widely spread one."""
+    if alert.kind == AlertKind.CASE_UPGRADED and alert.case.upgraded_by is not None:
+        return "升级依据", alert.case.upgraded_by
+    return "代表帖文", alert.case.post
 
 
 def _source_lines(alert: SourceHealthAlert, zone: ZoneInfo) -> list[tuple[str, str]]:
@@ -68,15 +64,18 @@ def render(alert: CaseAlert | SourceHealthAlert | TestAlert, zone: ZoneInfo, now
     kind = ALERT_TEXT[alert.kind]
     title = alert.case.title if isinstance(alert, CaseAlert) else alert.title
     subject = f"【{kind}】{title}".strip() if title else f"【{kind}】{alert.message}"[:120]
-    post, console, lines = None, None, []
+    post_label, post, console, lines = "", None, None, []
     if isinstance(alert, CaseAlert):
-        lines, post, console = _case_lines(alert, zone, now), alert.case.post, alert.case.console_url
+        lines, console = _case_lines(alert, zone, now), alert.case.console_url
+        post_label, post = _post(alert)
     elif isinstance(alert, SourceHealthAlert):
         lines = _source_lines(alert, zone)
+    post_title = (post.title or post.text[:40]) if post is not None else ""
+    post_time = f"（{local_time(post.published_at, zone)}）" if post is not None and post.published_at else ""
 
     text = "\n".join([subject, alert.message, *(f"{k}：{v}" for k, v in lines)])
-    if post is not None and post.url:
-        text += f"\n代表帖文：{post.title or post.text[:40]} {post.url}"
+    if post is not None:
+        text += f"\n{post_label}：{post_title}{post_time}" + (f" {post.url}" if post.url else "")
     if console:
         text += f"\n案件详情：{console}"
 
@@ -84,16 +83,19 @@ def render(alert: CaseAlert | SourceHealthAlert | TestAlert, zone: ZoneInfo, now
         {"type": "header", "text": {"type": "plain_text", "text": subject[:150]}},
         {"type": "section", "text": {"type": "mrkdwn", "text": alert.message or " "}},
     ]
-    if lines:
+    for start in range(0, len(lines), SLACK_FIELDS):
+        fields = [
+            {"type": "mrkdwn", "text": f"*{label}*\n{value}"} for label, value in lines[start : start + SLACK_FIELDS]
+        ]
+        blocks.append({"type": "section", "fields": fields})
+    if post is not None:
+        link = f"<{post.url}|{post_title or '原文'}>" if post.url else post_title
         blocks.append(
             {
                 "type": "section",
-                "fields": [{"type": "mrkdwn", "text": f"*{label}*\n{value}"} for label, value in lines[:10]],
+                "text": {"type": "mrkdwn", "text": f"*{post_label}* {link}{post_time}\n>{post.text[:200]}"},
             }
         )
-    if post is not None:
-        link = f"<{post.url}|{post.title or '原文'}>" if post.url else post.title
-        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": f"*代表帖文* {link}\n>{post.text[:200]}"}})
     if console:
         blocks.append(
             {
@@ -103,11 +105,11 @@ def render(alert: CaseAlert | SourceHealthAlert | TestAlert, zone: ZoneInfo, now
         )
 
     rows = "".join(f"<tr><th align='left'>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in lines)
-    post_html = (
-        f"<p>代表帖文：<a href='{html.escape(post.url)}'>{html.escape(post.title or '原文')}</a></p>"
-        if post is not None and post.url
-        else ""
-    )
+    post_html = ""
+    if post is not None:
+        shown = html.escape(post_title or "原文")
+        linked = f"<a href='{html.escape(post.url)}'>{shown}</a>" if post.url else shown
+        post_html = f"<p>{post_label}：{linked}{html.escape(post_time)}</p>"
     console_html = f"<p><a href='{html.escape(console)}'>打开案件</a></p>" if console else ""
     body = (
         f"<h3>{html.escape(subject)}</h3><p>{html.escape(alert.message)}</p>"

@@ -34,7 +34,7 @@ from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, R
 from slack_sdk.webhook import WebhookClient
 
 from notifications.render import Rendered
-from yuqing.config_models import EmailConfig, SlackConfig, WebhookConfig
+from yuqing.config_models import LOG_CHANNEL, EmailConfig, SlackConfig, WebhookConfig
 from yuqing.settings import Settings
 
 log = logging.getLogger("yuqing.alerts")
@@ -348,5 +348,5 @@ TRANSPORTS: dict[str, type[Transport]] = {
     "slack_webhook": SlackWebhookTransport,
     "email": EmailTransport,
     "webhook": WebhookTransport,
-    "log": LogTransport,
+    LOG_CHANNEL: LogTransport,
 }

@@ -1,7 +1,8 @@
 """Human names and alert channels of responsible bodies, from config/organisations.yaml.
 
-A body that is not configured gets a generated name (莲都区生态环境部门) and no channel of its own; its alerts go
-to the Slack default channel when one is set, else to the log.
+A body that is not configured gets a generated name (莲都区生态环境部门) and no channel of its own. The alerts of
+a body without a channel (generated, or configured with none) go to the home press office's duty channel
+(`Settings.duty_channels`), which can tell it by telephone; with no duty channel either, to the log.
 """
 
 from __future__ import annotations
@@ -19,8 +20,7 @@ class Directory:
     def __init__(self, settings: Settings) -> None:
         self._domains = settings.organisations.domains
         self._bodies = {(b.adcode, b.domain): b for b in settings.organisations.bodies}
-        default = settings.notifications.slack.default_channel
-        self._fallback = Channels(slack=default) if default else Channels()
+        self.duty = settings.duty_channels
 
     def generated_name(self, adcode: str, domain: str) -> str:
         division = "国家" if adcode == adcodes.NATIONAL else name_of(adcode)
@@ -34,9 +34,11 @@ class Directory:
             return NamedBody(adcode=body.adcode, domain=body.domain, name=self.generated_name(body.adcode, body.domain))
         return NamedBody(adcode=body.adcode, domain=body.domain, name=configured.name, contact=configured.contact)
 
-    def channels(self, body: Body) -> Channels:
-        """The body's own channels, or the fallback when it has none."""
+    def own_channels(self, body: Body) -> Channels:
         configured = self._bodies.get((body.adcode, body.domain))
-        if configured is None or configured.channels == Channels():
-            return self._fallback
-        return configured.channels
+        return configured.channels if configured is not None else Channels()
+
+    def channels(self, body: Body) -> Channels:
+        """The body's own channels, or the duty channel when it has none."""
+        own = self.own_channels(body)
+        return own if own != Channels() else self.duty

@@ -22,16 +22,26 @@ from sqlalchemy.orm import Session
 
 from responder.assignment import AssignmentRules, assign
 from responder.bodies import Directory
-from responder.events import EventGrouper, critical_since, current_labels
-from responder.notices import notify
+from responder.events import critical_since, current_labels
+from responder.notices import concerns_home, notify
 from responder.obligations import add_obligation, cancel, open_obligations
-from responder.regroup import posts_of
+from responder.regroup import grouper_for, posts_of
 from yuqing import adcodes
 from yuqing.audit import audit
-from yuqing.records import Assignment, Body, CaseAssignment, CaseDecisions, EventIn
+from yuqing.records import Assignment, Body, CaseAssignment, CaseDecisions, EventIn, NamedBody
 from yuqing.settings import Settings
 from yuqing.storage.models import Case, Event, EventPost, EventUpgrade, Obligation, Post
-from yuqing.vocabulary import AlertKind, CaseStatus, Category, ObligationKind, Priority, gravity
+from yuqing.vocabulary import (
+    SYSTEM_ACTOR,
+    AlertKind,
+    CaseStatus,
+    Category,
+    ObligationKind,
+    Priority,
+    case_number,
+    gravity,
+    gravity_label,
+)
 
 
 @dataclass
@@ -49,10 +59,9 @@ class Responder:
 
 def owner_outside_home(event: Event, home: str) -> str | None:
     """The locality owning an event none of whose places is, contains or lies in the home jurisdiction."""
-    if not event.regions:
+    if concerns_home(list(event.regions), home):
         return None
-    related = any(r == home or adcodes.is_below(r, home) or adcodes.is_below(home, r) for r in event.regions)
-    return None if related else adcodes.lowest_common_ancestor(list(event.regions))
+    return adcodes.lowest_common_ancestor(list(event.regions))
 
 
 def should_open(session: Session, responder: Responder, event: Event) -> bool:
@@ -93,7 +102,7 @@ class CaseLabels:
 
 
 def automatic_labels(case: Case, event: Event, official: bool) -> CaseLabels:
-    """The labels an automatic update gives a case whose event has graver labels; `official`: an official post
+    """The labels an automatic update gives a case whose event has new labels; `official`: an official post
     (a government source, or one an official or central medium carried) gives the event its category.
 
     - A rumour stays a rumour (DOMAIN.md §1: a refuted claim is `rumor`): a repeat of it, even one claiming
@@ -163,17 +172,24 @@ def case_bodies(case: Case) -> list[Body]:
     return list(dict.fromkeys(b.body() for b in [assignment.lead, *assignment.coordinators]))
 
 
-def _tell(session: Session, responder: Responder, case: Case, kind: AlertKind, key: str, message: str) -> None:
-    notify(
-        session,
-        responder.settings,
-        responder.directory,
-        case,
-        case_bodies(case),
-        kind=kind,
-        key=key,
-        message=message,
-    )
+def _tell(
+    session: Session, responder: Responder, case: Case, bodies: list[Body], kind: AlertKind, key: str, message: str
+) -> None:
+    notify(session, responder.settings, responder.directory, case, bodies, kind=kind, key=key, message=message)
+
+
+def _names(bodies: list[NamedBody]) -> str:
+    return "、".join(body.name for body in bodies)
+
+
+def handover(before: CaseAssignment, after: CaseAssignment) -> str | None:
+    """Who answers now and who did before, when an upgrade moved the lead or the coordinators; None otherwise."""
+    changes = []
+    if before.lead.body() != after.lead.body():
+        changes.append(f"回应主体由{before.lead.name}改为{after.lead.name}")
+    if {body.body() for body in before.coordinators} != {body.body() for body in after.coordinators}:
+        changes.append(f"组织协调由{_names(before.coordinators)}改为{_names(after.coordinators)}")
+    return "；".join(changes) or None
 
 
 CLOCKS = {
@@ -202,7 +218,7 @@ def replan(session: Session, responder: Responder, case: Case, event: Event, bef
         add_obligation(session, case, kind, starts, responder.settings.timers, 0 if used is None else used + 1)
 
 
-def open_case(session: Session, responder: Responder, event: Event, now: datetime, actor: str = "system") -> Case:
+def open_case(session: Session, responder: Responder, event: Event, now: datetime, actor: str = SYSTEM_ACTOR) -> Case:
     """A new case for the event, with the clocks of its priority (as for a case rising from `low`, which has
     none); `actor` is the person who opened it by hand (a split), else the system."""
     case = Case(event_id=event.id, status="open", t0=event.t0, opened_at=now, decisions=CaseDecisions())
@@ -216,9 +232,10 @@ def open_case(session: Session, responder: Responder, event: Event, now: datetim
         session,
         responder,
         case,
+        case_bodies(case),
         AlertKind.CASE_OPENED,
         f"case/{case.id}/opened",
-        f"新案件#{case.id}：{event.title}（{case.priority}），回应主体：{lead}",
+        f"{case_number(case.id)}已立案：{gravity_label(case.priority, case.severity)}，回应主体：{lead}",
     )
     return case
 
@@ -238,7 +255,7 @@ def _official_confirmation(session: Session, responder: Responder, event: Event)
     """The earliest official post (EventGrouper's test: a government source, or carried by an official or
     central medium) whose well-supported labels give the event its current category."""
     rules = responder.settings.responder.events
-    grouper = EventGrouper(session, rules, responder.settings.categories.critical_severities)
+    grouper = grouper_for(session, responder.settings)
     posts = posts_of(session, event)
     labels = current_labels(session, [p.id for p in posts], responder.settings.categories.critical_severities)
     for post in posts:
@@ -269,40 +286,46 @@ def _overruled(responder: Responder, case: Case, event: Event, by_rules: CaseAss
     return "".join(f"；{note}" for note in notes)
 
 
-def upgrade_case(
-    session: Session, responder: Responder, case: Case, event: Event, now: datetime, actor: str = "system"
+def update_case(
+    session: Session, responder: Responder, case: Case, event: Event, now: datetime, actor: str = SYSTEM_ACTOR
 ) -> bool:
-    """Bring the case up to its event's graver labels as far as `automatic_labels` allows; False when nothing
-    changes (a rumour held, a person's category kept at the gravity they saw). `actor`: who added the posts that
-    made the event graver (a person attaching or merging), else the system."""
+    """Bring the case in step with its event as far as `automatic_labels` allows: graver labels raise it (an
+    upgrade), another category changes it (not an upgrade: its own history entry, with the post that caused it).
+    False when nothing changes (a rumour held, a
+    person's category kept at the gravity they saw). When the update moves the lead or the coordinators (a
+    county case taken over by the province), the bodies told before are told too, so nobody keeps working a case
+    that has left them, and the alert says who answers now and who did before, and what the rules would say
+    where a person's decision was kept. `actor`: who added the posts that changed the event (a person attaching
+    or merging), else the system."""
     confirmation = None
     if case.category == Category.RUMOR and event.category != Category.RUMOR:
         confirmation = _official_confirmation(session, responder, event)
     labels = automatic_labels(case, event, official=confirmation is not None)
     category_changed = labels.category != case.category
-    if not category_changed and labels.gravity() <= gravity(case.priority, case.severity):
+    rose = labels.gravity() > gravity(case.priority, case.severity)
+    if not (category_changed or rose):
         return False
     before = (case.category, case.priority, case.severity, case.assignment.lead.adcode, case.assignment.lead.domain)
-    priority_before = case.priority
+    was, answered_before, told_before = gravity_label(case.priority, case.severity), case.assignment, case_bodies(case)
     by_rules = apply_labels(case, event, labels, responder)
-    replan(session, responder, case, event, priority_before, now)
+    replan(session, responder, case, event, before[1], now)
     cause = confirmation or _upgrading_post(session, event)
-    audit(
-        session,
-        actor,
-        "case.upgrade",
-        "case",
-        case.id,
-        before=list(before),
-        after=[case.category, case.priority, case.severity, case.assignment.lead.adcode, case.assignment.lead.domain],
-        post=cause.id if cause else None,
-        rules_category=event.category,  # what the rules alone say, where a person's decision was kept
-        rules_level=by_rules.level,
-        rules_lead=by_rules.lead.model_dump(),
-        rules=by_rules.rules,
-    )
-    message = f"案件#{case.id}升级为{case.priority}（{case.severity or '-'}级）"
+    rules_say = {  # what the rules alone say, where a person's decision was kept
+        "rules_category": event.category,
+        "rules_level": by_rules.level,
+        "rules_lead": by_rules.lead.model_dump(),
+        "rules": by_rules.rules,
+    }
+    changes = []
+    if rose:
+        after = [case.category, case.priority, case.severity, case.assignment.lead.adcode, case.assignment.lead.domain]
+        post = cause.id if cause else None
+        audit(session, actor, "case.upgrade", "case", case.id, before=list(before), after=after, post=post, **rules_say)
+        changes.append(f"由{was}升级为{gravity_label(case.priority, case.severity)}")
     if category_changed:
+        official = cause is not None and grouper_for(session, responder.settings)._official(cause)
+        details = {} if rose else rules_say
+        post = cause.id if cause else None
         audit(
             session,
             actor,
@@ -311,27 +334,34 @@ def upgrade_case(
             case.id,
             before=before[0],
             after=case.category,
-            post=cause.id if cause else None,
-            official=confirmation is not None,
+            post=post,
+            official=official,
+            **details,
         )
-        how = "官方发布确认" if confirmation is not None else "帖文"
+        how = "帖文"
+        if official:
+            how = "官方辟谣" if case.category == Category.RUMOR else "官方发布确认"
         what = f"（{how}：“{cause.title or cause.text[:40]}”）" if cause is not None else ""
-        message += (
-            f"；类别由“{_category_name(responder, before[0])}”改为“{_category_name(responder, case.category)}”{what}"
+        changes.append(
+            f"类别由“{_category_name(responder, before[0])}”改为“{_category_name(responder, case.category)}”{what}"
         )
+    moved = handover(answered_before, case.assignment)
+    if moved:
+        changes.append(moved)
     _tell(
         session,
         responder,
         case,
+        list(dict.fromkeys([*case_bodies(case), *told_before])) if moved else case_bodies(case),
         AlertKind.CASE_UPGRADED,
         f"case/{case.id}/upgraded/{case.category}/{case.priority}/{case.severity}/{cause.id if cause else '-'}",
-        message + _overruled(responder, case, event, by_rules, cause),
+        case_number(case.id) + "；".join(changes) + _overruled(responder, case, event, by_rules, cause),
     )
     return True
 
 
-def graver(event: Event, case: Case) -> bool:
-    """The event's labels are graver than the case's: an update is due, if the rules allow it."""
+def update_due(event: Event, case: Case) -> bool:
+    """The event's labels are graver than the case's: an update is due, if the rules allow it (`update_case`)."""
     return gravity(event.priority, event.severity) > gravity(case.priority, case.severity)
 
 
@@ -365,6 +395,6 @@ def sync_cases(session: Session, responder: Responder, event_ids: set[int], now:
         if not CaseStatus(case.status).is_active:
             continue
         follow_t0(session, case, event)
-        if graver(event, case) and upgrade_case(session, responder, case, event, now):
+        if update_due(event, case) and update_case(session, responder, case, event, now):
             counts["upgraded"] += 1
     return counts

@@ -31,7 +31,14 @@ from responder.lifecycle import (
     split,
 )
 from yuqing import adcodes
-from yuqing.caseview import case_view, case_with_posts
+from yuqing.caseview import (
+    case_lines,
+    case_view,
+    case_with_posts,
+    obligation_label,
+    obligation_text,
+    obligation_view,
+)
 from yuqing.cli_support import EXIT_SKIPPED_LINES, InputFile, actor, engine_at_head, fail, open_input, settings_or_exit
 from yuqing.jsonl import process
 from yuqing.records import Body, CaseView, EventIn
@@ -41,10 +48,17 @@ from yuqing.storage.models import Case, EventPost, Obligation, User
 from yuqing.users import ROLES
 from yuqing.vocabulary import (
     ACTIVE_CASE_STATUSES,
+    CASE_ACTION_TEXT,
+    CASE_STATUS_TEXT,
     OBLIGATION_TEXT,
     OWED_OBLIGATION_STATUSES,
+    PRIORITY_TEXT,
+    SYSTEM_ACTOR,
+    SYSTEM_ACTOR_TEXT,
     Category,
     Handling,
+    ObligationStatus,
+    case_number,
     local_time,
 )
 
@@ -65,9 +79,6 @@ At = Annotated[
         "--at", help="When it happened, ISO 8601 with a zone (default: now).", formats=["%Y-%m-%dT%H:%M:%S%z"]
     ),
 ]
-
-
-REGION_UNKNOWN = "  (region unknown: the home jurisdiction answers)"
 
 
 def _now() -> datetime:
@@ -107,10 +118,6 @@ def _act(by: str | None, work: Callable[[Session, Settings, Case | None, str, Us
     typer.echo(message)
 
 
-def _local(moment: datetime | None, settings: Settings) -> str:
-    return moment.astimezone(settings.timezone).strftime("%Y-%m-%d %H:%M") if moment else "-"
-
-
 def _json(view: CaseView, settings: Settings, indent: int | None = None) -> str:
     """A case as JSON, its times ISO 8601 in the service's time zone with their offset (DOMAIN.md §7)."""
     return json.dumps(
@@ -122,13 +129,14 @@ def _json(view: CaseView, settings: Settings, indent: int | None = None) -> str:
 
 
 def _owed(session: Session, case: Case, settings: Settings) -> str:
-    """The case's owed deadlines as a person reads them: 发布权威信息 2026-11-18 13:00、…"""
+    """The case's owed deadlines as `cases list` words them: 发布权威信息 2026-11-18 13:00前、…"""
     owed = session.scalars(
         select(Obligation)
         .where(Obligation.case_id == case.id, Obligation.status.in_(OWED_OBLIGATION_STATUSES))
         .order_by(Obligation.due_at)
     )
-    return "、".join(f"{OBLIGATION_TEXT[o.kind]} {local_time(o.due_at, settings.timezone)}" for o in owed) or "无"
+    deadlines = (f"{obligation_label(obligation_view(o))} {local_time(o.due_at, settings.timezone)}前" for o in owed)
+    return "、".join(deadlines) or "无"
 
 
 @cases_app.command("list")
@@ -161,18 +169,17 @@ def list_cases(
                 typer.echo(_json(case_with_posts(session, settings, case), settings))
             return
     for _, case, due in rows:
-        next_due = (
-            f"{due.kind} {_local(due.due_at, settings)}{' BREACHED' if due.status == 'breached' else ''}"
-            if due
-            else "-"
-        )
+        next_due = "-"
+        if due:
+            late = "（已超时）" if due.status == ObligationStatus.BREACHED else ""
+            next_due = f"{OBLIGATION_TEXT[due.kind]} {local_time(due.due_at, settings.timezone)}前{late}"
         typer.echo(
             "\t".join(
                 [
                     str(case.id),
-                    case.status,
-                    case.priority,
-                    case.category,
+                    CASE_STATUS_TEXT[case.status],
+                    PRIORITY_TEXT[case.priority],
+                    settings.categories.categories[case.category].name,
                     case.assignment.lead.name,
                     next_due,
                     case.assignment.title,
@@ -192,31 +199,31 @@ def show(case_id: CaseId, as_json: Annotated[bool, typer.Option("--json", help="
     if as_json:
         typer.echo(_json(view, settings, indent=2))
         return
-    typer.echo(
-        f"案件 #{view.id}  {view.title}\n"
-        f"  status {view.status} · {view.category} · {view.priority} · severity {view.severity or '-'}\n"
-        f"  t0 {_local(view.t0, settings)}{REGION_UNKNOWN if view.region_unknown else ''}\n"
-        f"  lead: {view.lead.name} ({view.lead.adcode} {view.lead.domain})\n"
-        f"  responders: {', '.join(r.name for r in view.responders)}\n"
-        f"  coordinators: {', '.join(c.name for c in view.coordinators)}\n"
-        f"  rules: {view.rules}{'  principal leader leads' if view.principal_leader else ''}\n"
-        f"  action: {view.recommended_action or '-'}"
-    )
+    zone, now = settings.timezone, _now()
+    typer.echo(f"{case_number(view.id)}  {view.title}")
+    for label, value in case_lines(view, zone):
+        typer.echo(f"  {label}：{value}")
+    typer.echo(f"  适用规则：第{'、'.join(str(rule) for rule in view.rules)}条")
     lead, category = view.decisions.lead, view.decisions.category
     if lead is not None:
-        typer.echo(f"  人工指定牵头：{lead.body.name}（{lead.by}，{_local(lead.at, settings)}）{lead.reason}")
+        typer.echo(f"  人工指定回应主体：{lead.body.name}（{lead.by}，{local_time(lead.at, zone)}）{lead.reason}")
     if category is not None:
         typer.echo(
             f"  人工认定类别：{settings.categories.categories[category.category].name}"
-            f"（{category.by}，{_local(category.at, settings)}）{category.reason}"
+            f"（{category.by}，{local_time(category.at, zone)}）{category.reason}"
         )
-    for o in view.obligations:
+    if view.post is not None:
         typer.echo(
-            f"  {o.kind}{' #' + str(o.sequence) if o.sequence else ''}: due "
-            f"{o.due_at.isoformat()} — {o.status}{' (late)' if o.on_time is False else ''}"
+            f"  代表帖文：{view.post.title or view.post.text[:40]}" + (f" {view.post.url}" if view.post.url else "")
         )
+    typer.echo("  时限：" if view.obligations else "  时限：无")
+    for o in view.obligations:
+        typer.echo(f"    {obligation_label(o)}：{obligation_text(o, zone, now)}")
+    typer.echo("  经过：")
     for h in view.history:
-        typer.echo(f"  {h.at.isoformat()}  {h.actor}  {h.action}")
+        who = SYSTEM_ACTOR_TEXT if h.actor == SYSTEM_ACTOR else h.actor
+        reason = f"（{h.details['reason']}）" if h.details.get("reason") else ""
+        typer.echo(f"    {local_time(h.at, zone)}  {who}  {CASE_ACTION_TEXT.get(h.action, h.action)}{reason}")
 
 
 @cases_app.command("ack")
@@ -329,7 +336,7 @@ def correct_case(
         names = settings.categories
         action = names.handling[case.handling].name if case.handling else "无"
         return (
-            f"案件#{case.id}类别已更正为“{names.categories[case.category].name}”（处置类型：{action}），"
+            f"{case_number(case.id)}类别已更正为“{names.categories[case.category].name}”（处置类型：{action}），"
             f"{corrected}条帖文记为训练更正；时限：{_owed(session, case, settings)}"
         )
 
@@ -362,7 +369,7 @@ def split_case(case_id: CaseId, post: PostIds = None, by: By = None) -> None:
         new = split(session, Responder(settings), case, post or [], who, _now())
         moved = session.scalar(select(func.count()).select_from(EventPost).where(EventPost.event_id == new.event_id))
         return (
-            f"已从案件#{case.id}拆出{moved}条帖文（含转载），新建案件#{new.id}“{new.assignment.title}”，"
+            f"已从{case_number(case.id)}拆出{moved}条帖文（含转载），新建{case_number(new.id)}“{new.assignment.title}”，"
             f"回应主体：{new.assignment.lead.name}；时限：{_owed(session, new, settings)}"
         )
 
@@ -383,7 +390,7 @@ def attach_case(
         moved = attach(session, Responder(settings), case, who, _now(), post_ids=post, event_id=event)
         what = f"事件#{event}" if event is not None else "帖文" + "、".join(f"#{p}" for p in dict.fromkeys(post or []))
         return (
-            f"已将{what}（共{len(moved)}条帖文，含转载）并入案件#{case.id}；"
+            f"已将{what}（共{len(moved)}条帖文，含转载）并入{case_number(case.id)}；"
             f"回应主体：{case.assignment.lead.name}；时限：{_owed(session, case, settings)}"
         )
 

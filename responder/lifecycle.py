@@ -23,19 +23,26 @@ from responder.cases import (
     Responder,
     apply_labels,
     follow_t0,
-    graver,
     open_case,
     owner_outside_home,
     replan,
-    upgrade_case,
+    update_case,
+    update_due,
 )
-from responder.events import EventGrouper
 from responder.obligations import add_obligation, cancel, meet, open_obligations
-from responder.regroup import copies_of, posts_of, refigure, split_off, take
+from responder.regroup import copies_of, grouper_for, posts_of, rebuild, split_off, take
 from yuqing.audit import audit
 from yuqing.records import Body, CategoryDecision, LeadDecision
 from yuqing.storage.models import Case, Event, EventPost, Label, LabelCorrection, LabelFields, Post
-from yuqing.vocabulary import CASE_STATUS_TEXT, CaseStatus, Category, Handling, ObligationKind, priority_of
+from yuqing.vocabulary import (
+    CASE_STATUS_TEXT,
+    CaseStatus,
+    Category,
+    Handling,
+    ObligationKind,
+    case_number,
+    priority_of,
+)
 
 
 class CaseError(ValueError):
@@ -45,7 +52,7 @@ class CaseError(ValueError):
 def _active(case: Case, action: str) -> None:
     status = CaseStatus(case.status)
     if not status.is_active:
-        raise CaseError(f"案件#{case.id}{CASE_STATUS_TEXT[status]}，不能{action}")
+        raise CaseError(f"{case_number(case.id)}{CASE_STATUS_TEXT[status]}，不能{action}")
 
 
 def _checked_time(case: Case, at: datetime, now: datetime) -> datetime:
@@ -210,7 +217,7 @@ def correct(
     if decided is not None and (decided.category, decided.handling) == (category, handling):
         names = responder.settings.categories
         raise CaseError(
-            f"案件#{case.id}的类别已由{decided.by}认定为“{names.categories[category].name}”"
+            f"{case_number(case.id)}的类别已由{decided.by}认定为“{names.categories[category].name}”"
             f"（处置类型：{names.handling[handling].name if handling else '无'}）"
         )
     event = session.get_one(Event, case.event_id)
@@ -264,11 +271,6 @@ def correct(
     return len(post_ids)
 
 
-def _grouper(responder: Responder, session: Session) -> EventGrouper:
-    settings = responder.settings
-    return EventGrouper(session, settings.responder.events, settings.categories.critical_severities)
-
-
 def _catch_up(session: Session, responder: Responder, case: Case, actor: str, now: datetime) -> None:
     """After a person moved posts into or out of the case's event: who answers follows its places and domains,
     the clocks an earlier first post, and graver labels raise the case as an automatic update would (a decision
@@ -276,8 +278,8 @@ def _catch_up(session: Session, responder: Responder, case: Case, actor: str, no
     event = session.get_one(Event, case.event_id)
     apply_labels(case, event, CaseLabels.of_case(case), responder)
     follow_t0(session, case, event)
-    if graver(event, case):
-        upgrade_case(session, responder, case, event, now, actor)
+    if update_due(event, case):
+        update_case(session, responder, case, event, now, actor)
 
 
 def merge(session: Session, responder: Responder, case: Case, target: Case, actor: str, now: datetime) -> None:
@@ -286,10 +288,10 @@ def merge(session: Session, responder: Responder, case: Case, target: Case, acto
     _active(case, "合并")
     _active(target, "接收合并")
     if case.id == target.id:
-        raise CaseError(f"案件#{case.id}不能合并到它自己")
+        raise CaseError(f"{case_number(case.id)}不能合并到它自己")
     source_event, target_event = session.get_one(Event, case.event_id), session.get_one(Event, target.event_id)
     moved = posts_of(session, source_event)
-    take(session, _grouper(responder, session), target_event, moved)
+    take(session, grouper_for(session, responder.settings), target_event, moved)
     source_event.merged_into_id = target_event.id
     _end(session, case, "merged", now)
     case.merged_into_id = target.id
@@ -311,17 +313,15 @@ def split(session: Session, responder: Responder, case: Case, post_ids: list[int
         if session.get(Post, post_id) is None:
             raise CaseError(f"没有帖文#{post_id}")
         if post_id not in held:
-            raise CaseError(f"帖文#{post_id}不在案件#{case.id}中")
+            raise CaseError(f"帖文#{post_id}不在{case_number(case.id)}中")
     chosen = [held[post_id] for post_id in dict.fromkeys(post_ids)]
     moving = list({p.id: p for p in [*chosen, *copies_of(session, chosen)] if p.id in held}.values())
     if len(moving) == len(held):
-        raise CaseError(f"不能拆出案件#{case.id}的全部帖文：误报请用 `yuqing cases dismiss` 排除")
-    if not _label_rows(session, [p.id for p in moving]):
-        raise CaseError("拆出的帖文都还没有分类，不能单独立案")
-    grouper = _grouper(responder, session)
+        raise CaseError(f"不能拆出{case_number(case.id)}的全部帖文：误报请用 `yuqing cases dismiss` 排除")
+    grouper = grouper_for(session, responder.settings)
     new_event = split_off(session, grouper, moving)
     new_event.owner_adcode = owner_outside_home(new_event, responder.rules.home)
-    refigure(session, grouper, event)
+    rebuild(session, grouper, event)
     new_case = open_case(session, responder, new_event, now, actor)
     moved = [p.id for p in moving]
     audit(session, actor, "case.split", "case", case.id, posts=moved, to=new_case.id)
@@ -346,15 +346,20 @@ def _stray_posts(session: Session, case: Case, post_ids: list[int]) -> list[Post
             raise CaseError(f"没有帖文#{post_id}")
         event_id, owner = _holder(session, post)
         if event_id == case.event_id:
-            raise CaseError(f"帖文#{post_id}已在案件#{case.id}中")
+            raise CaseError(f"帖文#{post_id}已在{case_number(case.id)}中")
         if owner is not None:
             raise CaseError(
-                f"帖文#{post_id}属于案件#{owner.id}：请先用 `yuqing cases split {owner.id} --post {post_id}` 拆出，"
-                f"再把新案件合并进来"
+                f"帖文#{post_id}属于{case_number(owner.id)}："
+                f"请先用 `yuqing cases split {owner.id} --post {post_id}` 拆出，再把新案件合并进来"
             )
         chosen.append(post)
+    labelled = _label_rows(session, [p.id for p in chosen])
+    for post in chosen:
+        if post.id not in labelled:
+            raise CaseError(f"帖文#{post.id}还没有分类，请等分类后再并入")
     copies = [copy for copy in copies_of(session, chosen) if _holder(session, copy)[1] is None]
-    return list({p.id: p for p in [*chosen, *copies]}.values())
+    labelled = _label_rows(session, [p.id for p in copies])  # the others follow their original once classified
+    return list({p.id: p for p in [*chosen, *(c for c in copies if c.id in labelled)]}.values())
 
 
 def attach(
@@ -379,11 +384,11 @@ def attach(
         if source is None:
             raise CaseError(f"没有事件#{event_id}")
         if source.id == target.id:
-            raise CaseError(f"事件#{event_id}就是案件#{case.id}的事件")
+            raise CaseError(f"事件#{event_id}就是{case_number(case.id)}的事件")
         owner = session.scalar(select(Case).where(Case.event_id == source.id))
         if owner is not None:
             raise CaseError(
-                f"事件#{event_id}已有案件#{owner.id}：请用 `yuqing cases merge {owner.id} --into {case.id}`"
+                f"事件#{event_id}已有{case_number(owner.id)}：请用 `yuqing cases merge {owner.id} --into {case.id}`"
             )
         moving = posts_of(session, source)
         if not moving:
@@ -391,12 +396,12 @@ def attach(
     else:
         moving = _stray_posts(session, case, post_ids or [])
     left = sorted({e for e in (_holder(session, p)[0] for p in moving) if e is not None})
-    grouper = _grouper(responder, session)
+    grouper = grouper_for(session, responder.settings)
     take(session, grouper, target, moving)
     for left_id in left:
         emptied = session.get_one(Event, left_id)
         if posts_of(session, emptied):
-            refigure(session, grouper, emptied)
+            rebuild(session, grouper, emptied)
         else:
             emptied.merged_into_id = target.id
     audit(session, actor, "case.attach", "case", case.id, posts=[p.id for p in moving], event=event_id)

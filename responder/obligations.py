@@ -22,7 +22,15 @@ from yuqing.config_models import TimersConfig
 from yuqing.records import Body
 from yuqing.settings import Settings
 from yuqing.storage.models import Case, Obligation
-from yuqing.vocabulary import OBLIGATION_TEXT, OWED_OBLIGATION_STATUSES, AlertKind, ObligationKind, time_left
+from yuqing.vocabulary import (
+    OBLIGATION_TEXT,
+    OWED_OBLIGATION_STATUSES,
+    AlertKind,
+    ObligationKind,
+    case_number,
+    local_time,
+    time_left,
+)
 
 
 def alert_levels(obligation: Obligation, timers: TimersConfig) -> list[tuple[str, datetime]]:
@@ -104,14 +112,15 @@ def check_deadlines(
         case = session.get_one(Case, obligation.case_id)
         level, _ = [(name, at) for name, at in alert_levels(obligation, timers) if at <= now][-1]
         what = OBLIGATION_TEXT[ObligationKind(obligation.kind)]
+        due = local_time(obligation.due_at, settings.timezone)
         if level == "breach":
             obligation.status, obligation.breached_at = "breached", obligation.due_at
             recipients = breach_recipients(case)
-            message = f"案件#{case.id}未在时限内{what}（应于{obligation.due_at.isoformat()}前）：已超时，已记录"
+            message = f"{case_number(case.id)}未在{due}前{what}：已超时，记为回应不及时"
             result.breaches += 1
         else:
             recipients = [case.assignment.lead.body()]
-            message = f"案件#{case.id}需{what}，{time_left(obligation.due_at, now)}"
+            message = f"{case_number(case.id)}须在{due}前{what}，{time_left(obligation.due_at, now)}"
             result.warnings += 1
         obligation.next_alert_at = next_alert_after(obligation, timers, now)
         result.alerts += notify(

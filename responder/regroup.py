@@ -1,10 +1,10 @@
 """Posts moved between events by a person: a case split, a stray post or event attached, two cases merged.
 
-The grouper only ever adds posts to an event and keeps running figures; a person may also take posts away, so
-here an event's figures (its posts with their copies, heat, sources, times, key terms, places, domains and
-official coverage) are worked out again from the posts it holds. Posts that join an event bring their labels
-through the grouper's own label merge, in publication order, so a graver well-supported post raises the event and
-is recorded as its upgrade exactly as if the grouper had added it.
+The grouper only ever adds posts to an event and keeps running figures; a person may also take posts away. So
+posts that join an event are added by the grouper itself (`EventGrouper._add`, in publication order: their
+places, figures, headline, official coverage, and their labels, a graver well-supported post raising the event
+and recorded as its upgrade, exactly as if a grouping run had added them), and an event that lost posts is built
+again by adding the posts it keeps to it afresh, its labels kept.
 """
 
 from __future__ import annotations
@@ -14,8 +14,17 @@ from collections import Counter
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from responder.events import EVENT_TERMS_KEPT, EventGrouper, current_labels, key_terms, most_specific, post_time
-from yuqing.storage.models import Event, EventPost, Post
+from responder.events import EventGrouper, PostLabel, current_labels, key_terms, post_time
+from yuqing.settings import Settings
+from yuqing.storage.models import Event, EventPost, Post, Source
+
+
+def grouper_for(session: Session, settings: Settings) -> EventGrouper:
+    """The service's grouper, ready to add posts outside a grouping run: with the source names a run loads first
+    (its test of an official post reads them)."""
+    grouper = EventGrouper(settings.responder.events, settings.categories.critical_severities)
+    grouper._sources = dict(session.execute(select(Source.id, Source.name)).all())
+    return grouper
 
 
 def posts_of(session: Session, event: Event) -> list[Post]:
@@ -36,65 +45,56 @@ def copies_of(session: Session, originals: list[Post]) -> list[Post]:
     return list(session.scalars(select(Post).where(Post.duplicate_of_id.in_(ids)).order_by(Post.id))) if ids else []
 
 
-def refigure(session: Session, grouper: EventGrouper, event: Event) -> None:
-    """The event's figures from the posts it holds now (it must hold one at least). Its labels stay: they only
-    rise, through the posts that join it (`take`). Domains keep their order, the lead domain first, as long as a
-    post still names them."""
-    posts = posts_of(session, event)
+def _terms(post: Post) -> Counter[str]:
+    return key_terms(f"{post.title} {post.text_simplified or post.text}")
+
+
+def _labelled(session: Session, grouper: EventGrouper, posts: list[Post]) -> list[tuple[Post, PostLabel]]:
+    """The posts with their current labels, in publication order; every post an event holds is labelled."""
     labels = current_labels(session, [p.id for p in posts], grouper.critical_severities)
-    published = [p.published_at for p in posts if p.published_at is not None]
-    event.first_seen_at = min(p.fetched_at for p in posts)
-    event.t0, event.t0_from_first_seen = (min(published), False) if published else (event.first_seen_at, True)
-    event.last_post_at = max(post_time(p) for p in posts)
-    event.post_count = sum(p.spread for p in posts)
-    event.reposts = sum(p.reposts or 0 for p in posts)
-    event.comments = sum(p.comments or 0 for p in posts)
-    event.source_count = len({p.source_id for p in posts if p.source_id is not None})
-    event.official_coverage = any(grouper._official(p) for p in posts)
-    terms = sum((key_terms(f"{p.title} {p.text_simplified or p.text}") for p in posts), Counter())
-    event.terms = dict(terms.most_common(EVENT_TERMS_KEPT))
-    named = [labels[p.id] for p in posts if p.id in labels]
-    event.regions = most_specific([region for label in named for region in label.regions])
-    domains = [domain for label in named for domain in label.domains]
-    event.domains = list(dict.fromkeys([*(d for d in event.domains if d in domains), *domains]))
+    return [(post, labels[post.id]) for post in sorted(posts, key=lambda p: (post_time(p), p.id))]
+
+
+def _leave(session: Session, posts: list[Post]) -> None:
+    """The posts leave whichever event holds them."""
+    session.execute(delete(EventPost).where(EventPost.post_id.in_([p.id for p in posts])))
 
 
 def take(session: Session, grouper: EventGrouper, event: Event, posts: list[Post]) -> None:
-    """The posts join the event, leaving whichever event held them; the event is refigured and gets their labels.
-    The events they left are the caller's to refigure or to mark as merged."""
-    ids = [post.id for post in posts]
-    session.execute(delete(EventPost).where(EventPost.post_id.in_(ids)))
-    session.add_all(EventPost(event_id=event.id, post_id=post_id) for post_id in ids)
-    session.flush()
-    refigure(session, grouper, event)
-    labels = current_labels(session, ids, grouper.critical_severities)
-    for post in sorted(posts, key=lambda p: (post_time(p), p.id)):
-        if post.id in labels:
-            grouper._merge_labels(event, post, labels[post.id])
-    session.flush()
+    """The posts (labelled) join the event, leaving whichever event held them; the events they left are the
+    caller's to build again (`rebuild`) or to point at this one."""
+    _leave(session, posts)
+    for post, label in _labelled(session, grouper, posts):
+        grouper._add(session, event, post, label, _terms(post), new=False)
+    grouper._count_sources(session, {event.id: event})
+
+
+def rebuild(session: Session, grouper: EventGrouper, event: Event) -> None:
+    """The figures of an event that lost posts, from the posts it keeps (one at least): they are added to it
+    afresh. Its labels stay; its domains keep their order, the lead domain first, while a post still names them."""
+    kept = _labelled(session, grouper, posts_of(session, event))
+    _leave(session, [post for post, _ in kept])
+    domains, latest = list(event.domains), max(max(p.fetched_at, post_time(p)) for p, _ in kept)
+    event.terms, event.region_weights, event.regions, event.domains = {}, {}, [], []
+    event.post_count, event.reposts, event.comments, event.title_rank = 0, 0, 0, -1
+    event.t0, event.t0_from_first_seen, event.first_seen_at = latest, True, latest
+    event.last_post_at = min(post_time(p) for p, _ in kept)
+    event.official_coverage, event.deaths, event.injuries = False, None, None
+    for post, label in kept:
+        grouper._add(session, event, post, label, _terms(post), new=True)
+    named = set(event.domains)
+    event.domains = list(dict.fromkeys([*(d for d in domains if d in named), *event.domains]))
+    grouper._count_sources(session, {event.id: event})
 
 
 def split_off(session: Session, grouper: EventGrouper, posts: list[Post]) -> Event:
-    """A new event for the posts: its earliest labelled post sets its labels and title, as the first post of an
-    event does in the grouper, and the later ones raise them as they would have. At least one post is labelled."""
-    labels = current_labels(session, [p.id for p in posts], grouper.critical_severities)
-    first = min((p for p in posts if p.id in labels), key=lambda p: (post_time(p), p.id))
-    label = labels[first.id]
-    at = post_time(first)
-    event = Event(
-        title=(first.title or first.text[:60]).strip(),
-        category=label.category,
-        priority=label.priority,
-        severity=label.severity,
-        handling=label.handling,
-        regions=most_specific(label.regions),
-        domains=list(dict.fromkeys(label.domains)),
-        terms={},
-        t0=at,
-        first_seen_at=first.fetched_at,
-        last_post_at=at,
-    )
-    session.add(event)
-    session.flush()
-    take(session, grouper, event, posts)
+    """A new event for the posts (labelled), built as a grouping run would have built it from them alone: the
+    earliest sets its labels, the later ones raise them."""
+    ordered = _labelled(session, grouper, posts)
+    _leave(session, posts)
+    first, label = ordered[0]
+    event = grouper._create(session, first, label)
+    for post, label in ordered:
+        grouper._add(session, event, post, label, _terms(post), new=post is first)
+    grouper._count_sources(session, {event.id: event})
     return event

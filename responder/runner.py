@@ -18,12 +18,10 @@ MAX_BATCHES = 20  # a bound per run; a larger backlog continues at the next run
 
 def group_and_open(factory: sessionmaker[Session], responder: Responder, now: Callable[[], datetime]) -> str:
     totals = {"posts": 0, "events": 0, "opened": 0, "upgraded": 0}
+    grouper = EventGrouper(responder.settings.responder.events, responder.settings.categories.critical_severities)
     for _ in range(MAX_BATCHES):
         with transaction(factory) as session:
-            grouper = EventGrouper(
-                session, responder.settings.responder.events, responder.settings.categories.critical_severities
-            )
-            grouped = grouper.group(BATCH)
+            grouped = grouper.group(session, BATCH)
             counts = sync_cases(session, responder, grouped.touched, now())
         totals["posts"] += grouped.grouped
         totals["events"] += len(grouped.created)

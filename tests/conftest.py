@@ -95,3 +95,17 @@ def cli(tmp_path: Path, config_dir: Path, database_url: str) -> Cli:
         YUQING_MODEL=str(load_settings({}).model_file),  # the model make builds, not one in the test's data folder
     )
     return Cli(env)
+
+
+@pytest.fixture(scope="session")
+def trained_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project's trained model (make builds it), or one trained into a temporary folder when it is missing:
+    a test never writes into the project's data folder."""
+    from classifier.training import train
+
+    settings = load_settings()
+    if settings.model_file.exists():
+        return settings.model_file
+    path = tmp_path_factory.mktemp("model") / "classifier.joblib"
+    train(path, settings.corpus_dir, settings.dictionary_file)
+    return path

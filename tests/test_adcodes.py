@@ -44,6 +44,15 @@ def test_is_below_is_strict() -> None:
     assert not adcodes.is_below("530102", "330000")
 
 
+def test_related_means_is_contains_or_lies_in() -> None:
+    assert adcodes.related("331100", "331100")  # 丽水市 itself
+    assert adcodes.related("331122", "331100")  # 缙云县 lies in it
+    assert adcodes.related("330000", "331100")  # 浙江省 contains it
+    assert adcodes.related("110100", "110000")  # Beijing's 市辖区 is Beijing
+    assert not adcodes.related("330106", "331100")  # 杭州西湖区: same province, another city
+    assert not adcodes.related("520525", "331100")  # 纳雍县
+
+
 @pytest.mark.parametrize("code", ["33110", "3311021", "33110a", "３３１１０２", 331102, None])
 def test_is_adcode_refuses_anything_but_six_ascii_digits(code) -> None:
     assert not adcodes.is_adcode(code)

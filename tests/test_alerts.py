@@ -65,17 +65,17 @@ def test_each_alert_arrives_once_as_block_kit(engine, config_dir, slack) -> None
     open_case(engine, settings)
     first = dispatcher(engine, settings, T0 + HOUR).run()
     again = dispatcher(engine, settings, T0 + 2 * HOUR).run()
-    assert (first.sent, again.sent) == (3, 0)  # two Slack channels, and the log for the unconfigured lead
+    assert (first.sent, again.sent) == (3, 0)  # the coordinators, and the duty channel (for the lead too)
     posts = slack.posts()
-    assert sorted(p["channel"] for p in posts) == ["#zhejiang-gov", "#zhejiang-propaganda"]
+    assert sorted(p["channel"] for p in posts) == ["#lishui-duty", "#zhejiang-gov", "#zhejiang-propaganda"]
     blocks = json.dumps(posts[0]["blocks"], ensure_ascii=False)
     for expected in (
-        "重大突发事件和自然灾害 · 特急 · II级",
+        "重大突发事件和自然灾害 · 特急 · 重大（Ⅱ级）",
         "莲都区",
         "浙江省应急管理部门",
         "中共浙江省委宣传部",
         "时限·发布权威信息",
-        "11-18 13:00",
+        "2026-11-18 13:00前",
         "剩余4小时0分钟",
         "发布权威信息，讲清事实真相",
         "莲都化工企业爆炸死亡升至12人",
@@ -201,29 +201,68 @@ def test_a_milestone_met_before_sending_cancels_the_warning(engine, config_dir, 
     with transaction(session_factory(engine)) as session:
         record_response(session, session.scalars(select(Case)).one(), "wang", T0 + 25 * HOUR, T0 + 25 * HOUR)
     result = dispatcher(engine, settings, T0 + 25 * HOUR).run()
-    assert result.cancelled == 1 and result.sent == 0
-    assert [r.state for r in rows(engine) if r.kind == "warning"] == ["cancelled"]
+    assert result.cancelled == 2 and result.sent == 0  # the body's warning and the duty channel's
+    assert [r.state for r in rows(engine) if r.kind == "warning"] == ["cancelled", "cancelled"]
 
 
-def test_bodies_without_a_channel_use_the_default_slack_channel(engine, config_dir, slack) -> None:
+def test_the_default_slack_channel_is_the_duty_channel_when_home_names_none(engine, config_dir, slack) -> None:
+    edit_config(config_dir, "organisations.yaml", lambda c: c["home"].pop("channels"))
     settings = slack_settings(config_dir, slack, YUQING_SLACK_DEFAULT_CHANNEL="#press")
     open_case(engine, settings)
     dispatcher(engine, settings, T0 + HOUR).run()
     assert sorted(p["channel"] for p in slack.posts()) == ["#press", "#zhejiang-gov", "#zhejiang-propaganda"]
 
 
+def test_the_home_duty_channel_comes_before_the_default_slack_channel(engine, config_dir, slack) -> None:
+    settings = slack_settings(config_dir, slack, YUQING_SLACK_DEFAULT_CHANNEL="#press")
+    open_case(engine, settings)
+    dispatcher(engine, settings, T0 + HOUR).run()
+    assert sorted(p["channel"] for p in slack.posts()) == ["#lishui-duty", "#zhejiang-gov", "#zhejiang-propaganda"]
+
+
 def test_without_any_transport_alerts_are_logged_and_kept_then_retried(engine, config_dir, slack, caplog) -> None:
     settings = settings_for(config_dir)
     open_case(engine, settings)
     result = dispatcher(engine, settings, T0 + HOUR).run()
-    assert result.logged == 2 and result.sent == 1  # Slack channels without a token; the lead goes to the log
+    assert result.logged == 3 and result.sent == 0  # Slack channels without a token
     assert "浙江省应急管理部门" in caplog.text
-    assert sorted(r.state for r in rows(engine)) == ["logged", "logged", "sent"]
+    assert [r.state for r in rows(engine)] == ["logged"] * 3
     with transaction(session_factory(engine)) as session:
-        assert len(requeue(session, None, T0 + 2 * HOUR)) == 2
+        assert len(requeue(session, settings, None, T0 + 2 * HOUR)) == 3
     configured = slack_settings(config_dir, slack)
-    assert dispatcher(engine, configured, T0 + 2 * HOUR).run().sent == 2
-    assert sorted(p["channel"] for p in slack.posts()) == ["#zhejiang-gov", "#zhejiang-propaganda"]
+    assert dispatcher(engine, configured, T0 + 2 * HOUR).run().sent == 3
+    assert sorted(p["channel"] for p in slack.posts()) == ["#lishui-duty", "#zhejiang-gov", "#zhejiang-propaganda"]
+
+
+def test_an_alert_with_no_channel_at_all_is_logged_not_sent_and_retry_sends_it_once_there_is_one(
+    engine, config_dir, slack, cli
+) -> None:
+    edit_config(config_dir, "organisations.yaml", lambda c: c["home"].pop("channels"))  # no duty channel either
+    settings = settings_for(config_dir)
+    open_case(engine, settings)
+    assert dispatcher(engine, settings, T0 + HOUR).run().logged == 3
+    by_recipient = {r.recipient: r for r in rows(engine)}
+    assert by_recipient["log"].state == "logged"  # the lead, 浙江省应急管理部门, has no channel: only the log heard
+    listing = cli("alerts", "list").stdout.splitlines()
+    logged = "仅写入日志，配置通道后可用 yuqing alerts retry 重发"
+    assert [line.split("\t")[1:4] for line in listing] == [  # newest first
+        [logged, "新案件", "slack:#zhejiang-propaganda"],
+        [logged, "新案件", "slack:#zhejiang-gov"],
+        [logged, "新案件", "log:log"],
+    ]
+    assert [line.split("\t")[-1] for line in listing] == ["slack通道未配置", "slack通道未配置", "没有告警通道"]
+
+    edit_config(config_dir, "organisations.yaml", lambda c: c["home"].update(channels={"slack": "#lishui-duty"}))
+    cli.env.update(SLACK_BOT_TOKEN="xoxb-test", YUQING_SLACK_BASE_URL=slack.url)
+    retried = cli("alerts", "retry")
+    assert retried.returncode == 0, retried.stderr
+    assert retried.stdout.startswith("3 sent")
+    assert sorted(p["channel"] for p in slack.posts()) == ["#lishui-duty", "#zhejiang-gov", "#zhejiang-propaganda"]
+    handed_on = cli("alerts", "list").stdout.splitlines()
+    assert handed_on[-1].split("\t")[1:4] == ["已取消", "新案件", "log:log"]
+    assert handed_on[-1].endswith("改由slack:#lishui-duty发送")
+    assert handed_on[0].split("\t")[1:4] == ["已送达", "新案件", "slack:#lishui-duty"]
+    assert cli("alerts", "retry").returncode == 1  # nothing left to retry
 
 
 def test_two_dispatchers_deliver_each_alert_once(engine, config_dir, slack) -> None:
@@ -304,6 +343,7 @@ def test_alerts_test_command_sends_through_slack(cli, slack) -> None:
     result = cli("alerts", "test", "slack:#press")
     assert result.returncode == 0, result.stderr
     assert slack.posts()[0]["channel"] == "#press"
+    assert cli("alerts", "test", "log").returncode == 0  # the log is where a test to the log arrives
     bad = cli("alerts", "test", "pager:123")
     assert bad.returncode == 1 and "expected one of" in bad.stderr
 
@@ -323,7 +363,7 @@ def test_a_body_can_use_a_slack_incoming_webhook(engine, config_dir) -> None:
         open_case(engine, settings, critical=False)
         result = dispatcher(engine, settings, T0 + HOUR).run()
         (request,) = receiver.requests
-    assert result.sent == 1 and result.logged == 2  # the two coordinators' Slack channels have no token here
+    assert result.sent == 1 and result.logged == 3  # the coordinators' and the duty Slack channels have no token here
     body = json.loads(request["body"])
     assert "丽水市生态环境局莲都分局" in json.dumps(body["blocks"], ensure_ascii=False)
     assert body["text"].startswith("【新案件】")

@@ -29,8 +29,8 @@ def test_cases_list_show_and_the_milestones(cli, engine, config_dir) -> None:
     listing = cli("cases", "list")
     assert listing.returncode == 0
     (row,) = listing.stdout.splitlines()
-    assert row.split("\t")[:5] == ["1", "open", "critical", "emergency", "浙江省应急管理部门"]
-    assert "release" in row.split("\t")[5]
+    assert row.split("\t")[:5] == ["1", "待处置", "特急", "重大突发事件和自然灾害", "浙江省应急管理部门"]
+    assert row.split("\t")[5].startswith("发布权威信息 ")
 
     assert cli("cases", "ack", "1", "--by", "wang").returncode == 0
     released_at = (datetime.now(UTC) - timedelta(minutes=30)).strftime("%Y-%m-%dT%H:%M:%S+00:00")
@@ -47,10 +47,10 @@ def test_cases_list_show_and_the_milestones(cli, engine, config_dir) -> None:
     assert [h["action"] for h in shown["history"]] == ["case.open", "case.ack", "case.release", "case.press"]
     assert shown["rules"] == [3, 8, 10]
     text = cli("cases", "show", "1")
-    assert "lead: 浙江省应急管理部门 (330000 emergency_management)" in text.stdout
+    assert "回应主体：浙江省应急管理部门（省级）" in text.stdout
     assert cli("cases", "close", "1", "--by", "wang").returncode == 0
     assert cli("cases", "list").stdout == ""
-    assert "closed" in cli("cases", "list", "--all").stdout
+    assert "已办结" in cli("cases", "list", "--all").stdout
 
 
 def test_refused_actions_explain_and_change_nothing(cli, engine, config_dir) -> None:
@@ -74,7 +74,7 @@ def test_dismiss_reassign_and_merge_from_the_command_line(cli, engine, config_di
     bad = cli("cases", "reassign", "1", "--adcode", "3311", "--domain", "emergency_management")
     assert bad.returncode == 1 and "--adcode: got '3311'" in bad.stderr
     self_merge = cli("cases", "merge", "1", "--into", "1")
-    assert self_merge.returncode == 1 and "案件#1不能合并到它自己" in self_merge.stderr
+    assert self_merge.returncode == 1 and "1号案件不能合并到它自己" in self_merge.stderr
     dismissed = cli("cases", "dismiss", "1", "--reason", "演练信息")
     assert dismissed.returncode == 0 and "1 posts corrected" in dismissed.stdout
 
@@ -194,11 +194,11 @@ def test_correct_split_and_attach_answer_in_chinese_with_local_times(cli, engine
     assert split.returncode == 0, split.stderr
     respond_due = local_time(published + timedelta(hours=48), SHANGHAI)
     assert split.stdout.strip() == (
-        f"已从案件#1拆出1条帖文（含转载），新建案件#2“莲都区紫金街道一餐馆发生燃气爆炸，造成2人受伤”，"
-        f"回应主体：莲都区应急管理部门；时限：回应关切 {respond_due}"
+        f"已从1号案件拆出1条帖文（含转载），新建2号案件“莲都区紫金街道一餐馆发生燃气爆炸，造成2人受伤”，"
+        f"回应主体：莲都区应急管理部门；时限：回应关切 {respond_due}前"
     )
     again = cli("cases", "split", "1", "--post", str(restaurant))
-    assert again.returncode == 1 and f"帖文#{restaurant}不在案件#1中" in again.stderr
+    assert again.returncode == 1 and f"帖文#{restaurant}不在1号案件中" in again.stderr
 
     with transaction(session_factory(engine)) as session:
         stray = add_post(session, "莲都化工厂爆炸现场视频", severity="III", published_at=published, **labels).id
@@ -207,14 +207,15 @@ def test_correct_split_and_attach_answer_in_chinese_with_local_times(cli, engine
     release_due = local_time(published + timedelta(hours=5), SHANGHAI)
     press_due = local_time(published + timedelta(hours=24), SHANGHAI)
     assert attached.stdout.strip() == (
-        f"已将帖文#{stray}（共1条帖文，含转载）并入案件#1；回应主体：浙江省应急管理部门；"
-        f"时限：发布权威信息 {release_due}、举行新闻发布会 {press_due}"
+        f"已将帖文#{stray}（共1条帖文，含转载）并入1号案件；回应主体：浙江省应急管理部门；"
+        f"时限：发布权威信息 {release_due}前、举行新闻发布会 {press_due}前"
     )
 
     corrected = cli("cases", "correct", "2", "--category", "rumor", "--handling", "false_info", "--reason", "旧闻")
     assert corrected.returncode == 0, corrected.stderr
     assert corrected.stdout.strip() == (
-        f"案件#2类别已更正为“不实信息”（处置类型：虚假和不实信息），1条帖文记为训练更正；时限：回应关切 {respond_due}"
+        "2号案件类别已更正为“不实信息”（处置类型：虚假和不实信息），1条帖文记为训练更正；"
+        f"时限：回应关切 {respond_due}前"
     )
     wrong = cli("cases", "correct", "2", "--category", "gossip", "--reason", "x")
     assert wrong.returncode == 2 and "gossip" in wrong.stderr

@@ -77,7 +77,8 @@ def test_a_critical_event_opens_a_case_with_5h_and_24h_clocks_from_t0(engine, re
     assert due["release"].due_at == T0 + 5 * HOUR
     assert due["press_conference"].due_at == T0 + 24 * HOUR
     opened = alerts(engine, "case_opened")
-    assert {a.recipient for a in opened} == {"#zhejiang-gov", "#zhejiang-propaganda", "log"}
+    # the province's coordinators, and the home duty channel (also for the lead, which has no channel of its own)
+    assert {a.recipient for a in opened} == {"#zhejiang-gov", "#zhejiang-propaganda", "#lishui-duty"}
 
 
 def test_body_names_come_from_organisations_and_fall_back_to_a_generated_name(engine, responder) -> None:
@@ -217,21 +218,25 @@ def test_warnings_and_breach_come_at_the_right_minutes_once_each(engine, respond
     assert alerts(engine, "warning") == []
     tick(engine, responder, T0 + 24 * HOUR)
     tick(engine, responder, T0 + 24 * HOUR + minute)
-    assert [(a.level, a.recipient) for a in alerts(engine, "warning")] == [("warning_50", "#liandu-environment")]
+    assert [(a.level, a.recipient) for a in alerts(engine, "warning")] == [
+        ("warning_50", "#liandu-environment"),
+        ("warning_50", "#lishui-duty"),
+    ]
     tick(engine, responder, T0 + timedelta(hours=38, minutes=23))
-    assert len(alerts(engine, "warning")) == 1
+    assert len(alerts(engine, "warning")) == 2
     tick(engine, responder, T0 + timedelta(hours=38, minutes=24))
-    assert [a.level for a in alerts(engine, "warning")] == ["warning_50", "warning_80"]
+    assert [a.level for a in alerts(engine, "warning")] == ["warning_50"] * 2 + ["warning_80"] * 2
     tick(engine, responder, T0 + 48 * HOUR - minute)
     assert alerts(engine, "breach") == []
     tick(engine, responder, T0 + 48 * HOUR)
     tick(engine, responder, T0 + 60 * HOUR)
     breach = alerts(engine, "breach")
-    # the body, its coordinators and the next level up (丽水市生态环境局)
+    # the body, its coordinators, the next level up (丽水市生态环境局) and the home duty channel
     assert sorted(a.recipient for a in breach) == [
         "#liandu-environment",
         "#liandu-gov",
         "#liandu-propaganda",
+        "#lishui-duty",
         "#lishui-environment",
     ]
     respond_obligation = obligations(engine)["respond"]
@@ -259,7 +264,7 @@ def test_downtime_across_a_deadline_sends_only_the_breach(engine, responder) -> 
     release = obligations(engine)["release"]
     assert release.status == "breached" and release.breached_at == T0 + 5 * HOUR
     assert {(a.level, a.recipient) for a in alerts(engine) if a.obligation_id == release.id} == {
-        ("breach", "log"),
+        ("breach", "#lishui-duty"),
         ("breach", "#zhejiang-gov"),
         ("breach", "#zhejiang-propaganda"),
     }
@@ -332,7 +337,7 @@ def test_a_crash_between_deciding_and_writing_loses_nothing_and_sends_nothing_tw
     tick(engine, responder, T0 + 50 * HOUR)
     tick(engine, responder, T0 + 51 * HOUR)
     keys = [a.dedupe_key for a in alerts(engine, "breach")]
-    assert len(keys) == len(set(keys)) == 3 + 3 + 4  # release, press conference, respond
+    assert len(keys) == len(set(keys)) == 3 + 3 + 5  # release, press conference, respond (each with the duty channel)
     assert all(o.status == "breached" for o in obligations(engine).values())
 
 
@@ -368,7 +373,7 @@ def test_a_critical_case_through_its_whole_lifecycle(engine, responder) -> None:
         with pytest.raises(CaseError, match="has no response due"):
             record_response(session, case, "wang", T0 + 31 * HOUR, T0 + 31 * HOUR)
         close(session, case, "li", T0 + 40 * HOUR)
-        with pytest.raises(CaseError, match="案件#1已办结，不能记录权威发布"):
+        with pytest.raises(CaseError, match="1号案件已办结，不能记录权威发布"):
             record_release(session, responder, case, "wang", T0 + 41 * HOUR, T0 + 41 * HOUR)
     due = obligations(engine)
     assert [(k, o.status) for k, o in due.items()] == [
@@ -426,7 +431,7 @@ def test_reassign_sends_later_alerts_to_the_new_body(engine, responder) -> None:
         case = session.scalars(select(Case)).one()
         reassign(session, responder, case, "wang", Body(adcode="331100", domain="environment"), "涉及全市", T0 + HOUR)
     tick(engine, responder, T0 + 25 * HOUR)
-    assert [a.recipient for a in alerts(engine, "warning")] == ["#lishui-environment"]
+    assert [a.recipient for a in alerts(engine, "warning")] == ["#lishui-environment", "#lishui-duty"]
 
 
 def test_merge_folds_one_case_into_another(engine, responder) -> None:

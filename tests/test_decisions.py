@@ -225,7 +225,7 @@ def test_a_repeat_of_a_refuted_rumour_with_casualty_figures_leaves_the_rumour_ca
     assert "0 upgraded" in respond(engine, responder, T0 + 3 * HOUR)
     with session_factory(engine)() as session:
         event = session.get_one(Event, before.event_id)
-    assert (event.category, event.severity) == ("emergency", rumour.severity)  # the event took the claim
+    assert (event.category, event.severity, event.post_count) == ("rumor", None, 2)  # the event holds it too
     (case,) = cases(engine)
     assert (case.category, case.handling, case.severity, case.priority) == ("rumor", "false_info", None, "high")
     assert {c.domain for c in case.assignment.coordinators} >= {"public_security", "cyberspace"}
@@ -267,8 +267,9 @@ def test_only_an_official_confirmation_turns_a_rumour_case_into_an_emergency_and
     ]
     (message,) = upgrade_messages(engine)
     assert f"类别由“不实信息”改为“重大突发事件和自然灾害”（官方发布确认：“{confirmation[:40]}”）" in message
-    # the 5 h clock runs from the first post that showed the critical level (DOMAIN.md §5), the repeat
-    assert obligations(engine)["release"].starts_at == T0 + 2 * HOUR
+    # the 5 h clock runs from the first post that showed the critical level (DOMAIN.md §5): the confirmation, as
+    # the event did not take the repeat's level
+    assert obligations(engine)["release"].starts_at == confirmed_at
 
 
 # --- a category a person set --------------------------------------------------------------------------------
@@ -633,31 +634,31 @@ def test_moving_posts_by_hand_is_refused_when_it_does_not_fit(engine, responder)
     respond(engine, responder, T0 + 4 * HOUR)  # case 2: the complaint
     refusals = [
         (lambda s: split(s, responder, case_1(s), [999], "wang", T0), "没有帖文#999"),
-        (lambda s: split(s, responder, case_1(s), [other_id], "wang", T0), f"帖文#{other_id}不在案件#1中"),
+        (lambda s: split(s, responder, case_1(s), [other_id], "wang", T0), f"帖文#{other_id}不在1号案件中"),
         (lambda s: split(s, responder, case_1(s), [], "wang", T0), "请用 --post 指定"),
-        (lambda s: split(s, responder, case_1(s), [restaurant, plant], "wang", T0), "不能拆出案件#1的全部帖文"),
-        (lambda s: attach(s, responder, case_1(s), "wang", T0, post_ids=[copy]), f"帖文#{copy}已在案件#1中"),
+        (lambda s: split(s, responder, case_1(s), [restaurant, plant], "wang", T0), "不能拆出1号案件的全部帖文"),
+        (lambda s: attach(s, responder, case_1(s), "wang", T0, post_ids=[copy]), f"帖文#{copy}已在1号案件中"),
         (lambda s: attach(s, responder, case_1(s), "wang", T0, post_ids=[999]), "没有帖文#999"),
         (
             lambda s: attach(s, responder, case_1(s), "wang", T0, post_ids=[other_id]),
-            f"帖文#{other_id}属于案件#2：请先用 `yuqing cases split 2 --post {other_id}` 拆出",
+            f"帖文#{other_id}属于2号案件：请先用 `yuqing cases split 2 --post {other_id}` 拆出",
         ),
         (lambda s: attach(s, responder, case_1(s), "wang", T0, event_id=999), "没有事件#999"),
         (
             lambda s: attach(s, responder, case_1(s), "wang", T0, event_id=s.get_one(Case, 2).event_id),
-            "已有案件#2：请用 `yuqing cases merge 2 --into 1`",
+            "已有2号案件：请用 `yuqing cases merge 2 --into 1`",
         ),
         (lambda s: attach(s, responder, case_1(s), "wang", T0), "请指定 --post 或 --event 之一"),
-        (lambda s: merge(s, responder, case_1(s), case_1(s), "wang", T0), "案件#1不能合并到它自己"),
+        (lambda s: merge(s, responder, case_1(s), case_1(s), "wang", T0), "1号案件不能合并到它自己"),
     ]
     for work, refusal in refusals:
         with pytest.raises(CaseError, match=refusal), transaction(session_factory(engine)) as session:
             work(session)
     act(engine, lambda s: close(s, s.get_one(Case, 2), "li", T0 + 5 * HOUR))
     ended = [
-        (lambda s: split(s, responder, s.get_one(Case, 2), [other_id], "wang", T0), "案件#2已办结，不能拆分"),
-        (lambda s: attach(s, responder, s.get_one(Case, 2), "wang", T0, post_ids=[copy]), "案件#2已办结，不能并入"),
-        (lambda s: merge(s, responder, case_1(s), s.get_one(Case, 2), "wang", T0), "案件#2已办结，不能接收合并"),
+        (lambda s: split(s, responder, s.get_one(Case, 2), [other_id], "wang", T0), "2号案件已办结，不能拆分"),
+        (lambda s: attach(s, responder, s.get_one(Case, 2), "wang", T0, post_ids=[copy]), "2号案件已办结，不能并入"),
+        (lambda s: merge(s, responder, case_1(s), s.get_one(Case, 2), "wang", T0), "2号案件已办结，不能接收合并"),
     ]
     for work, refusal in ended:
         with pytest.raises(CaseError, match=refusal), transaction(session_factory(engine)) as session:

@@ -29,8 +29,8 @@ def settings(config_dir: Path):
 
 def group(engine, settings) -> set[int]:
     with transaction(session_factory(engine)) as session:
-        grouper = EventGrouper(session, settings.responder.events, settings.categories.critical_severities)
-        return grouper.group().touched
+        grouper = EventGrouper(settings.responder.events, settings.categories.critical_severities)
+        return grouper.group(session).touched
 
 
 def events(engine) -> list[Event]:
@@ -157,10 +157,10 @@ def test_grouping_is_bounded_and_resumes(engine, settings) -> None:
                 session, f"{EXPLOSION_WEIBO} 第{minute}条", published_at=T0 + timedelta(minutes=minute), **EMERGENCY
             )
     with transaction(session_factory(engine)) as session:
-        grouper = EventGrouper(session, settings.responder.events, settings.categories.critical_severities)
-        assert grouper.group(limit=3).grouped == 3
-        assert grouper.group(limit=3).grouped == 2
-        assert grouper.group(limit=3).grouped == 0
+        grouper = EventGrouper(settings.responder.events, settings.categories.critical_severities)
+        assert grouper.group(session, limit=3).grouped == 3
+        assert grouper.group(session, limit=3).grouped == 2
+        assert grouper.group(session, limit=3).grouped == 0
         assert session.scalar(select(func.count()).select_from(EventPost)) == 5
 
 
@@ -175,3 +175,180 @@ def test_places_agree_by_containment_and_the_most_specific_wins() -> None:
     assert regions_agree([], ["520525"])
     assert not regions_agree(["331181"], ["331102"])
     assert most_specific(["520500", "520525", "520000"]) == ["520525"]
+
+
+# --- one event per happening: words make a match, places and domains never do --------------------------------
+
+SAME_PLACE_AND_DOMAIN = [
+    # (adcode, domain, category of each, two matters of one department in one place that share little wording)
+    (
+        "331102",
+        "urban_management",
+        ("policy", "莲都区城市管理局发布通告：12月1日起中山街、解放街实行占道经营分时段管理，设置5处临时疏导点。"),
+        ("credibility", "网曝莲都区城管队员在菜市场门口推搡卖菜老人，视频里老人摔倒在地，围观群众大声斥责。"),
+    ),
+    (
+        "510704",
+        "public_security",
+        ("emergency", "游仙区一小区发生邻里纠纷持刀伤人事件，2人受伤送医，嫌疑人已被警方当场控制。"),
+        ("credibility", "游仙区交警大队一名辅警劝导闯红灯时把外卖骑手推倒，骑手膝盖擦伤，视频在朋友圈疯传。"),
+    ),
+    (
+        "410303",
+        "human_resources",
+        ("public_interest", "西工区某安置房工地拖欠三十多名农民工工资一百四十万元，工人到区人社局门口讨薪。"),
+        ("policy", "西工区人力资源和社会保障局出台灵活就业人员社保补贴新办法，明年一月起可线上申领。"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("adcode", "domain", "first", "second"), SAME_PLACE_AND_DOMAIN)
+def test_two_matters_of_one_department_in_one_place_are_two_events(engine, settings, adcode, domain, first, second):
+    with transaction(session_factory(engine)) as session:
+        for minute, (category, text) in enumerate([first, second]):
+            add_post(
+                session,
+                text,
+                category=category,
+                domains=(domain,),
+                regions=(adcode,),
+                published_at=T0 + timedelta(minutes=minute),
+            )
+    group(engine, settings)
+    assert sorted(e.category for e in events(engine)) == sorted([first[0], second[0]])
+
+
+@pytest.mark.parametrize(
+    "comment",
+    [
+        "转发 @丽水日报：莲都区南明山街道化工企业爆炸事故死亡人数已升至12人。必须严肃处理，查清安全责任！",
+        "南明山化工厂爆炸死了这么多人，应急管理局平时的安全检查都干什么去了？",
+        "莲都化工企业爆炸事故，遇难者家属还在等一个说法，问责什么时候出来？",
+    ],
+)
+def test_a_comment_on_an_explosion_joins_it(engine, settings, comment: str) -> None:
+    with transaction(session_factory(engine)) as session:
+        add_post(session, EXPLOSION_UPDATE, title="死亡升至12人", media="news", severity="II", **EMERGENCY)
+        place = {"regions": EMERGENCY["regions"], "domains": EMERGENCY["domains"]}
+        add_post(session, comment, category="credibility", published_at=T0 + timedelta(hours=2), **place)
+    group(engine, settings)
+    assert len(events(engine)) == 1
+
+
+def test_a_place_mentioned_in_passing_is_not_where_the_event_happens(engine, settings) -> None:
+    policy = "丽水市住房公积金新政：12月起首套房公积金贷款额度上调至80万元，二孩家庭再上浮20%。"
+    with transaction(session_factory(engine)) as session:
+        for minute in range(4):
+            add_post(
+                session,
+                f"{policy}（{minute}）",
+                category="policy",
+                domains=("housing",),
+                regions=("331100",),
+                published_at=T0 + timedelta(minutes=minute),
+            )
+        add_post(  # one routine repost also names the provincial capital
+            session,
+            f"{policy} 杭州市此前已出台类似政策。",
+            category="policy",
+            domains=("housing",),
+            regions=("331100", "330100"),
+            published_at=T0 + timedelta(minutes=10),
+        )
+    group(engine, settings)
+    (event,) = events(engine)
+    assert event.regions == ["331100"]
+    assert event.region_weights == {"331100": 5, "330100": 1}
+
+
+def test_a_repeated_rumour_with_casualty_claims_stays_a_rumour(engine, settings) -> None:
+    rumour = "网传莲都区某小学食堂午餐导致百余名学生食物中毒，已有学生死亡，区教育局辟谣：经核查，该说法不实。"
+    with transaction(session_factory(engine)) as session:
+        add_post(session, rumour, category="rumor", handling="false_info", media="gov", regions=("331102",))
+        add_post(
+            session,
+            "莲都区小学食堂食物中毒死了3个学生，百余名学生送医，官方还在捂着！",
+            category="emergency",
+            severity="III",
+            deaths=3,
+            regions=("331102",),
+            published_at=T0 + timedelta(hours=3),
+        )
+    group(engine, settings)
+    (event,) = events(engine)
+    assert (event.category, event.priority, event.severity) == ("rumor", "high", None)
+
+
+def test_an_official_confirmation_may_turn_a_rumour_into_an_emergency(engine, settings) -> None:
+    with transaction(session_factory(engine)) as session:
+        add_post(
+            session,
+            "网传莲都区南明山街道化工厂发生爆炸，多人死亡，消息未经证实",
+            category="rumor",
+            handling="false_info",
+            regions=("331102",),
+        )
+        add_post(
+            session,
+            "莲都区南明山街道化工厂爆炸事故情况通报：事故已造成3人死亡，事故原因正在调查。",
+            title="关于莲都区南明山街道化工厂爆炸事故的情况通报",
+            category="emergency",
+            severity="III",
+            deaths=3,
+            media="gov",
+            regions=("331102",),
+            published_at=T0 + timedelta(hours=1),
+        )
+    group(engine, settings)
+    (event,) = events(engine)
+    assert (event.category, event.severity, event.deaths) == ("emergency", "III", 3)
+
+
+def test_the_title_is_the_best_headline_and_the_figures_the_highest(engine, settings) -> None:
+    with transaction(session_factory(engine)) as session:
+        add_post(session, EXPLOSION_WEIBO, deaths=None, **EMERGENCY)
+        add_post(
+            session,
+            EXPLOSION,
+            title="丽水莲都一化工企业发生爆炸 已致3人死亡",
+            media="news",
+            severity="III",
+            deaths=3,
+            published_at=T0 + timedelta(hours=1),
+            **EMERGENCY,
+        )
+        add_post(
+            session,
+            EXPLOSION_UPDATE,
+            title="死亡升至12人",
+            media="weibo",
+            severity="II",
+            deaths=12,
+            published_at=T0 + timedelta(hours=2),
+            **EMERGENCY,
+        )
+    group(engine, settings)
+    (event,) = events(engine)
+    assert event.title == "丽水莲都一化工企业发生爆炸 已致3人死亡"  # a news headline over a Weibo post's words
+    assert (event.deaths, event.severity) == (12, "II")
+
+
+def test_later_posts_follow_an_event_a_person_merged_into_another(engine, settings) -> None:
+    with transaction(session_factory(engine)) as session:
+        first = add_post(session, EXPLOSION, media="news", severity="III", **EMERGENCY)
+    group(engine, settings)
+    with transaction(session_factory(engine)) as session:
+        target = Event(title="合并", category="emergency", priority="high", t0=T0, first_seen_at=T0, last_post_at=T0)
+        session.add(target)
+        session.flush()
+        merged = session.scalar(select(EventPost.event_id).where(EventPost.post_id == first.id))
+        session.get_one(Event, merged).merged_into_id = target.id
+        target_id = target.id
+        add_post(session, f"转发：{EXPLOSION}", category="emergency", duplicate_of=first, published_at=T0 + HOUR_LATER)
+    group(engine, settings)
+    with session_factory(engine)() as session:
+        copies = session.scalars(select(EventPost.event_id).where(EventPost.post_id != first.id)).all()
+    assert copies == [target_id]
+
+
+HOUR_LATER = timedelta(hours=1)

@@ -1,9 +1,12 @@
 import json
 import shutil
 import socket
+import subprocess
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -34,9 +37,9 @@ def bundle_samples(data_dir: Path) -> None:
     shutil.copytree(PROJECT_ROOT / "data" / "samples", data_dir / "samples")
 
 
-@pytest.fixture
-def service(cli, config_dir: Path, engine, tmp_path: Path):
-    """`yuqing run` in the background on a free port; yields the base URL."""
+@contextmanager
+def running(cli, config_dir: Path, tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """`yuqing run` in the background on a free port; yields the base URL and the process (stopped after)."""
     bundle_samples(tmp_path / "data")
     port = free_port()
     edit_config(config_dir, "service.yaml", {"web": {"port": port}})
@@ -52,9 +55,17 @@ def service(cli, config_dir: Path, engine, tmp_path: Path):
             if process.poll() is not None:
                 pytest.fail("the service exited: " + process.stdout.read())
             time.sleep(0.1)
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
+    try:
+        yield base, process
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture
+def service(cli, config_dir: Path, engine, tmp_path: Path):
+    with running(cli, config_dir, tmp_path) as (base, _):
+        yield base
 
 
 def test_run_once_runs_every_job_and_records_it(cli, engine, tmp_path: Path) -> None:
@@ -93,6 +104,22 @@ def test_healthz_reports_database_and_each_jobs_last_run(service: str, engine) -
     news = sources["lishui-gov-news"]
     assert news["status"] == "ok" and news["consecutive_failures"] == 0 and news["last_error_kind"] is None
     assert news["last_items"] == 4 and news["last_success_at"] == news["last_run_at"]
+    assert body["duty_channel"] == ["slack:#lishui-duty"] and body["bodies_without_channel"] == []
+
+
+def test_a_body_without_an_alert_channel_is_named_at_start_up_and_on_healthz(cli, config_dir, engine, tmp_path) -> None:
+    def silence_police(organisations: dict) -> None:
+        (police,) = [b for b in organisations["bodies"] if b["name"] == "丽水市公安局"]
+        del police["channels"]
+
+    edit_config(config_dir, "organisations.yaml", silence_police)
+    cli.env["PYTHONUNBUFFERED"] = "1"  # the banner reaches the pipe before the process is stopped
+    with running(cli, config_dir, tmp_path) as (base, process):
+        status, body = get_json(base + "/healthz")
+    banner = process.stdout.read()
+    assert status == 200 and body["bodies_without_channel"] == ["丽水市公安局"]
+    assert "  duty:     slack:#lishui-duty, told of every case in 丽水市" in banner
+    assert "  without an alert channel (heard through the duty channel): 丽水市公安局" in banner
 
 
 def test_healthz_answers_503_when_the_schema_falls_behind(service: str, engine) -> None:

@@ -95,3 +95,8 @@ def is_below(code: str, other: str) -> bool:
     """True when `code` lies strictly inside `other`."""
     chain = ancestors(code)
     return normalise(other) in chain[1:]
+
+
+def related(code: str, other: str) -> bool:
+    """True when one code is, contains or lies in the other: what "about this jurisdiction" means for routing."""
+    return normalise(code) == normalise(other) or is_below(code, other) or is_below(other, code)

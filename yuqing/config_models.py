@@ -292,15 +292,13 @@ class CategoriesConfig(Strict):
 # --- organisations.yaml -------------------------------------------------------------------------------------
 
 
-class Jurisdiction(Strict):
-    adcode: Adcode
-    name: str
-
-
 class DomainInfo(Strict):
     name: str
     vertical: bool = False
     coordinator: bool = False
+
+
+LOG_CHANNEL = "log"  # where an alert goes when no channel is configured for it: the service log, and nowhere else
 
 
 class Channels(Strict):
@@ -323,7 +321,11 @@ class Channels(Strict):
             value = getattr(self, name)
             values = value if isinstance(value, list) else [value]
             pairs += [(channel, recipient) for recipient in values if recipient]
-        return pairs or [("log", "log")]
+        return pairs or [(LOG_CHANNEL, LOG_CHANNEL)]
+
+    def addresses(self) -> list[str]:
+        """The configured recipients as `channel:recipient`, as `yuqing alerts` writes them; none when unset."""
+        return [f"{channel}:{recipient}" for channel, recipient in self.recipients() if channel != LOG_CHANNEL]
 
 
 class Body(Strict):
@@ -331,6 +333,14 @@ class Body(Strict):
     domain: str
     name: str
     contact: str | None = None
+    channels: Channels = Channels()
+
+
+class Jurisdiction(Strict):
+    adcode: Adcode
+    name: str
+    # The press office's duty channel (值班): it hears every alert about a case in the jurisdiction, and stands
+    # in for every body that has no channel of its own.
     channels: Channels = Channels()
 
 
@@ -342,6 +352,11 @@ class OrganisationsConfig(Strict):
     domains: dict[str, DomainInfo]
     severity_min_level: dict[Severity, Level]
     bodies: list[Body] = []
+
+    def bodies_without_channel(self) -> list[Body]:
+        """The named bodies that configure no alert channel: nobody hears their alerts but the duty channel, so
+        the start-up banner and /healthz name them for someone to fix."""
+        return [body for body in self.bodies if body.channels == Channels()]
 
     @model_validator(mode="after")
     def _bodies_use_known_domains(self) -> OrganisationsConfig:
@@ -401,8 +416,8 @@ class TimersConfig(Strict):
 
 class EventRules(Strict):
     window_hours: float = Field(72, gt=0)  # a post joins an event whose last post is at most this old
-    min_similarity: float = Field(0.3, gt=0, le=1)  # share of the post's key terms found in the event
-    same_place_bonus: float = Field(0.25, ge=0, le=1)  # added when the post and the event name the same place
+    min_similarity: float = Field(0.06, gt=0, le=1)  # cosine of the post's and the event's TF-IDF key terms
+    min_similarity_across_categories: float = Field(0.1, gt=0, le=1)  # ... when their categories differ
     min_confidence: float = Field(0.5, ge=0, le=1)  # below this, a post cannot set the event's labels
     central_media: list[str] = []  # names that make coverage "central media" when they appear as source or author
 

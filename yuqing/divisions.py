@@ -36,3 +36,10 @@ def names() -> dict[str, str]:
 def name_of(code: str) -> str:
     """The division's name; the code itself when the table does not know it."""
     return names().get(adcodes.normalise(code), code)
+
+
+def government_name(code: str) -> str:
+    """The people's government of a division (浙江省人民政府), or the State Council for the national level: whom
+    rule 7 puts in charge of a 特别重大 case at that level."""
+    code = adcodes.normalise(code)
+    return "国务院" if code == adcodes.NATIONAL else f"{name_of(code)}人民政府"

@@ -16,6 +16,11 @@ from yuqing.storage.database import upsert
 from yuqing.storage.models import Notification, utcnow
 
 
+def outbox_key(key: str, channel: str, recipient: str) -> str:
+    """The unique key of one alert to one recipient: deciding the same alert for the same recipient writes once."""
+    return f"{key}|{channel}:{recipient}"
+
+
 def enqueue(
     session: Session,
     *,
@@ -29,7 +34,7 @@ def enqueue(
 ) -> bool:
     """Add one alert unless an alert with the same key exists; True when this call added it."""
     values = {
-        "dedupe_key": f"{key}|{channel}:{recipient}",
+        "dedupe_key": outbox_key(key, channel, recipient),
         "kind": payload.kind,
         "channel": channel,
         "recipient": recipient,

@@ -282,6 +282,7 @@ class CaseAlert(BaseModel):
     to: list[NamedBody]
     level: str | None = None  # warning_50, warning_80, breach
     obligation: ObligationView | None = None
+    without_channel: list[NamedBody] = []  # of `to`: no channel of their own, so the duty office must tell them
 
 
 class SourceHealthAlert(BaseModel):

@@ -33,6 +33,7 @@ from pydantic import BaseModel, ValidationError
 from yuqing.config_models import (
     BriefingConfig,
     CategoriesConfig,
+    Channels,
     NotificationsConfig,
     OrganisationsConfig,
     ResponderConfig,
@@ -141,6 +142,19 @@ class Settings:
     @cached_property
     def timezone(self) -> ZoneInfo:
         return ZoneInfo(self.service.timezone)
+
+    @cached_property
+    def duty_channels(self) -> Channels:
+        """The home press office's duty channel: organisations.yaml's `home.channels`, else the Slack default
+        channel (notifications.yaml, or YUQING_SLACK_DEFAULT_CHANNEL), which is the duty channel of an
+        installation whose organisations.yaml names none; empty when neither is set (alerts are then logged).
+
+        One place decides it, because the responder addresses alerts to it and `alerts retry` re-addresses to it
+        the alerts that had nowhere to go but the log."""
+        default = self.notifications.slack.default_channel
+        if self.organisations.home.channels != Channels():
+            return self.organisations.home.channels
+        return Channels(slack=default) if default else Channels()
 
     @property
     def model_file(self) -> Path:

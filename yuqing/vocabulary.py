@@ -171,6 +171,7 @@ class SourceType(StrEnum):
 
 PRIORITY_TEXT = {Priority.CRITICAL: "特急", Priority.HIGH: "重要", Priority.LOW: "一般"}
 SEVERITY_TEXT = {Severity.I: "特别重大", Severity.II: "重大", Severity.III: "较大", Severity.IV: "一般"}
+SEVERITY_GRADE_TEXT = {Severity.I: "Ⅰ级", Severity.II: "Ⅱ级", Severity.III: "Ⅲ级", Severity.IV: "Ⅳ级"}  # as plans write
 LEVEL_TEXT = {Level.NATIONAL: "国家", Level.PROVINCE: "省级", Level.CITY: "市级", Level.COUNTY: "县级"}
 CASE_STATUS_TEXT = {
     CaseStatus.OPEN: "待处置",
@@ -194,6 +195,39 @@ OBLIGATION_STATUS_TEXT = {
     ObligationStatus.MET: "已完成",
     ObligationStatus.CANCELLED: "已取消",
 }
+ALERT_STATE_TEXT = {
+    AlertState.PENDING: "待发送",
+    AlertState.SENDING: "发送中",
+    AlertState.SENT: "已送达",
+    AlertState.FAILED: "发送失败",
+    AlertState.LOGGED: "仅写入日志，配置通道后可用 yuqing alerts retry 重发",
+    AlertState.CANCELLED: "已取消",
+}
+# What people did to a case, by the audit trail's action names (responder/lifecycle.py and cases.py write them).
+CASE_ACTION_TEXT = {
+    "case.open": "立案",
+    "case.upgrade": "升级",
+    "case.ack": "签收",
+    "case.release": "发布权威信息",
+    "case.press": "召开新闻发布会",
+    "case.respond": "回应关切",
+    "case.close": "办结",
+    "case.dismiss": "排除（误报）",
+    "case.reassign": "改派",
+    "case.correct": "更正类别",
+    "case.category": "类别自动变更",
+    "case.merge": "合并",
+    "case.absorb": "接收合并",
+    "case.split": "拆出帖文另立新案",
+    "case.split_off": "由拆分立案",
+    "case.attach": "并入帖文或事件",
+}
+SYSTEM_ACTOR = "system"  # the audit trail's actor for what the monitor did by itself
+SYSTEM_ACTOR_TEXT = "系统"
+# Rule 7 (DOMAIN.md §6), in the words of seed 001 三(二): for 特别重大 the level's government itself leads.
+PRINCIPAL_LEADER_TEXT = (
+    "本级政府（{government}）主要负责同志要切实负起领导责任，指导、协调、督促相关部门做好舆情回应工作"
+)
 ALERT_TEXT = {
     AlertKind.CASE_OPENED: "新案件",
     AlertKind.CASE_UPGRADED: "案件升级",
@@ -202,6 +236,22 @@ ALERT_TEXT = {
     AlertKind.SOURCE_HEALTH: "采集异常",
     AlertKind.TEST: "测试",
 }
+
+
+def severity_label(severity: str) -> str:
+    """A severity as a person names it: 重大（Ⅱ级）."""
+    return f"{SEVERITY_TEXT[Severity(severity)]}（{SEVERITY_GRADE_TEXT[Severity(severity)]}）"
+
+
+def gravity_label(priority: str, severity: str | None) -> str:
+    """How urgent and how grave a case is, as an upgrade names it: 特急 · 重大（Ⅱ级）, or 重要."""
+    urgency = PRIORITY_TEXT[Priority(priority)]
+    return f"{urgency} · {severity_label(severity)}" if severity else urgency
+
+
+def case_number(case_id: int) -> str:
+    """The number people use for a case (the one `yuqing cases show N` takes): 12号案件."""
+    return f"{case_id}号案件"
 
 
 def time_left(due_at: datetime, now: datetime) -> str:

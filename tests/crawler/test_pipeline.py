@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlalchemy import select
 from support.factories import add_source
 
@@ -33,3 +35,25 @@ def test_a_near_copy_links_to_the_original_another_process_stored_during_the_run
         assert session.scalar(select(Post.spread).where(Post.id == original.id)) == 2
     [again] = first.write([collected("https://c.example/3.html", STORY.replace("礼让行人", "礼让行人！"))])
     assert again.duplicate_of_id == original.id  # the first writer's own post is not indexed twice
+
+
+def test_the_earliest_published_copy_becomes_the_original_whatever_the_order_found(engine) -> None:
+    factory = session_factory(engine)
+    with transaction(factory) as session:
+        source_id = add_source(session, "news", "news").id
+    writer = PostWriter(factory, {"news": source_id}, {"news": "news"})
+    morning, evening = datetime(2026, 11, 18, 8, 0, tzinfo=UTC), datetime(2026, 11, 18, 20, 0, tzinfo=UTC)
+
+    def published(url: str, text: str, at: datetime) -> CollectedPost:
+        return CollectedPost(source="news", url=url, title="莲都区交通事故", raw_text=text, published_at=at)
+
+    [repost] = writer.write([published("https://b.example/9.html", "【转载】" + STORY, evening)])
+    [later] = writer.write([published("https://c.example/4.html", STORY + "（来源：丽水日报）", evening)])
+    [first] = writer.write([published("https://a.example/1.html", STORY, morning)])  # found last, published first
+    with factory() as session:
+        links = dict(session.execute(select(Post.id, Post.duplicate_of_id)).all())
+        spread = dict(session.execute(select(Post.id, Post.spread)).all())
+    assert links == {repost.id: first.id, later.id: first.id, first.id: None}
+    assert spread[first.id] == 3 and spread[repost.id] == 1
+    [next_copy] = writer.write([published("https://d.example/5.html", STORY + "。", evening)])
+    assert next_copy.duplicate_of_id == first.id

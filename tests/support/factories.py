@@ -49,6 +49,7 @@ def add_post(
     regions: tuple[str, ...] = (),
     confidence: float = 0.9,
     author: str | None = None,
+    deaths: int | None = None,
 ) -> Post:
     post = Post(
         title=title,
@@ -77,7 +78,7 @@ def add_post(
             handling=handling,
             domains=list(domains),
             regions=list(regions),
-            deaths=None,
+            deaths=deaths,
             injuries=None,
             confidence=confidence,
         )

@@ -231,6 +231,7 @@ class Event(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(Text)
+    title_rank: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # 2 news/official, 0 first words
     category: Mapped[str] = mapped_column(String(30))
     priority: Mapped[str] = mapped_column(String(10), index=True)
     severity: Mapped[str | None] = mapped_column(String(4))

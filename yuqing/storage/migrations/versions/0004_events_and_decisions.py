@@ -4,6 +4,7 @@
   happens, not every place one post mentions.
 - `events.merged_into_id`: an event whose case a person merged into another; later posts follow it there.
 - `events.deaths`, `events.injuries`: the casualty figures its well-supported posts report (the highest).
+- `events.title_rank`: how good its title is (a news or official headline beats a post's first words).
 - `cases.decisions`: what people decided about a case (its lead, its category) that automatic updates keep.
 
 Revision ID: 0004
@@ -28,6 +29,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("merged_into_id", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("deaths", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("injuries", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("title_rank", sa.Integer(), nullable=False, server_default="0"))
         batch_op.create_foreign_key(
             batch_op.f("fk_events_merged_into_id_events"), "events", ["merged_into_id"], ["id"], ondelete="SET NULL"
         )
@@ -40,6 +42,7 @@ def downgrade() -> None:
         batch_op.drop_column("decisions")
     with op.batch_alter_table("events") as batch_op:
         batch_op.drop_constraint(batch_op.f("fk_events_merged_into_id_events"), type_="foreignkey")
+        batch_op.drop_column("title_rank")
         batch_op.drop_column("injuries")
         batch_op.drop_column("deaths")
         batch_op.drop_column("merged_into_id")

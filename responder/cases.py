@@ -290,8 +290,8 @@ def update_case(
     session: Session, responder: Responder, case: Case, event: Event, now: datetime, actor: str = SYSTEM_ACTOR
 ) -> bool:
     """Bring the case in step with its event as far as `automatic_labels` allows: graver labels raise it (an
-    upgrade), another category changes it (not an upgrade: its own history entry, with the post that caused it).
-    False when nothing changes (a rumour held, a
+    upgrade), another category changes it (not an upgrade: its own history entry, with the post that caused it,
+    e.g. an official refutation turning a complaint into a rumour). False when nothing changes (a rumour held, a
     person's category kept at the gravity they saw). When the update moves the lead or the coordinators (a
     county case taken over by the province), the bodies told before are told too, so nobody keeps working a case
     that has left them, and the alert says who answers now and who did before, and what the rules would say
@@ -361,8 +361,10 @@ def update_case(
 
 
 def update_due(event: Event, case: Case) -> bool:
-    """The event's labels are graver than the case's: an update is due, if the rules allow it (`update_case`)."""
-    return gravity(event.priority, event.severity) > gravity(case.priority, case.severity)
+    """The event's labels are graver than the case's, or of another category: an update is due, if the rules
+    allow it (`update_case`)."""
+    graver = gravity(event.priority, event.severity) > gravity(case.priority, case.severity)
+    return graver or event.category != case.category
 
 
 def follow_t0(session: Session, case: Case, event: Event) -> None:

@@ -277,13 +277,15 @@ def test_only_an_official_confirmation_turns_a_rumour_case_into_an_emergency_and
 
 @dataclass(frozen=True)
 class Complaint:
-    """A public-interest complaint an analyst re-files as credibility, and a later post about an accident there."""
+    """A public-interest complaint an analyst re-files as credibility, a later post about an accident there, and
+    an official statement that the complaint is untrue."""
 
     text: str
     region: str
     domains: tuple[str, ...]
     accident: str
     accident_critical: str
+    refutation: str
 
 
 COMPLAINTS = {
@@ -293,6 +295,7 @@ COMPLAINTS = {
         ("urban_management",),
         "莲都区小区旁的垃圾中转站发生爆炸，已造成3人死亡，投诉半年没人管终酿惨剧",
         "莲都区垃圾中转站爆炸死亡人数升至11人，小区居民称投诉半年没人管",
+        "莲都区城市管理局：网传“小区旁垃圾中转站臭气熏天、投诉半年没人管”不实，该中转站每日清运并除臭",
     ),
     "water cut in 龙泉市": Complaint(
         WATER_CUT,
@@ -300,6 +303,7 @@ COMPLAINTS = {
         ("water_resources",),
         "龙泉市剑池街道停水小区管网维修时发生爆炸，造成3人死亡，居民称停水三天物业没有准话",
         "龙泉市剑池街道停水小区管网爆炸死亡人数升至12人，居民停水多日",
+        "龙泉市水利局：网传剑池街道小区停水三天、物业没有准话系不实信息，该小区管网维修已于当日恢复供水",
     ),
 }
 
@@ -490,6 +494,63 @@ def test_an_automatic_change_of_category_is_in_the_history_with_the_post_that_ca
     (changed,) = [h for h in history(engine, case.id) if h.action == "case.category"]
     assert (changed.actor, changed.details["post"], changed.details["official"]) == ("system", accident, False)
     assert "类别由“公众切身利益”改为“重大突发事件和自然灾害”（帖文：" in upgrade_messages(engine).pop()
+
+
+def complaint_case(engine, responder, c: Complaint) -> None:
+    post(
+        engine,
+        c.text,
+        category="public_interest",
+        handling="difficulty",
+        media="news",
+        regions=(c.region,),
+        domains=c.domains,
+    )
+    respond(engine, responder)
+
+
+def refute(engine, responder, c: Complaint) -> int:
+    refuting = post(
+        engine,
+        c.refutation,
+        category="rumor",
+        handling="false_info",
+        media="gov",
+        regions=(c.region,),
+        domains=c.domains,
+        published_at=T0 + HOUR,
+    )
+    respond(engine, responder, T0 + 2 * HOUR)
+    return refuting
+
+
+@pytest.mark.parametrize("place", list(COMPLAINTS))
+def test_an_official_refutation_turns_a_case_into_a_rumour_and_the_case_says_so(
+    engine, responder, settings, place
+) -> None:
+    c = COMPLAINTS[place]
+    complaint_case(engine, responder, c)
+    refuting = refute(engine, responder, c)
+    (case,) = cases(engine)
+    assert (case.category, case.handling, case.priority) == ("rumor", "false_info", "high")
+    assert {c.domain for c in case.assignment.coordinators} >= {"public_security", "cyberspace"}
+    assert case.recommended_action == settings.categories.handling["false_info"].action
+    entries = history(engine, case.id)
+    assert [h.action for h in entries] == ["case.open", "case.category"]  # a change of category, not an upgrade
+    assert (entries[1].details["post"], entries[1].details["official"]) == (refuting, True)
+    (message,) = upgrade_messages(engine)
+    assert message.startswith(f"1号案件类别由“公众切身利益”改为“不实信息”（官方辟谣：“{c.refutation[:40]}”）")
+
+
+def test_an_official_refutation_leaves_a_category_a_person_set(engine, responder) -> None:
+    c = COMPLAINTS["water cut in 龙泉市"]
+    complaint_case(engine, responder, c)
+    reason = "物业与水务部门互相推诿"
+    act(engine, lambda s: correct(s, responder, case_1(s), "zhao", None, Category.CREDIBILITY, None, reason, T0))
+    refute(engine, responder, c)
+    (case,) = cases(engine)
+    assert (case.category, case.handling) == ("credibility", "difficulty")
+    assert alerts(engine, "case_upgraded") == []
 
 
 # --- merge, split, attach -----------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from responder.assignment import AssignmentRules
@@ -19,22 +19,33 @@ from responder.cases import Responder
 from responder.lifecycle import (
     CaseError,
     acknowledge,
+    attach,
     close,
+    correct,
     dismiss,
     merge,
     reassign,
     record_press_conference,
     record_release,
     record_response,
+    split,
 )
 from yuqing import adcodes
-from yuqing.caseview import answering, case_lines, case_view, obligation_label, obligation_text
+from yuqing.caseview import (
+    case_lines,
+    case_view,
+    case_with_posts,
+    obligation_label,
+    obligation_text,
+    obligation_view,
+)
 from yuqing.cli_support import EXIT_SKIPPED_LINES, InputFile, actor, engine_at_head, fail, open_input, settings_or_exit
 from yuqing.jsonl import process
-from yuqing.records import Body, EventIn
+from yuqing.records import Body, CaseView, EventIn
 from yuqing.settings import Settings
 from yuqing.storage.database import session_factory, transaction
-from yuqing.storage.models import Case, Obligation, User
+from yuqing.storage.models import Case, EventPost, Obligation, User
+from yuqing.users import ROLES
 from yuqing.vocabulary import (
     ACTIVE_CASE_STATUSES,
     CASE_ACTION_TEXT,
@@ -44,6 +55,8 @@ from yuqing.vocabulary import (
     PRIORITY_TEXT,
     SYSTEM_ACTOR,
     SYSTEM_ACTOR_TEXT,
+    Category,
+    Handling,
     ObligationStatus,
     case_number,
     local_time,
@@ -52,7 +65,8 @@ from yuqing.vocabulary import (
 ISO_WITH_ZONE = "%Y-%m-%dT%H:%M:%S%z"
 commands = typer.Typer()
 cases_app = typer.Typer(
-    help="Work on cases: list, show, ack, release, press, respond, close, dismiss, reassign, merge.",
+    help="Work on cases: list, show, ack, release, press, respond, close, dismiss, reassign, correct, merge, split, "
+    "attach.",
     no_args_is_help=True,
 )
 commands.add_typer(cases_app, name="cases")
@@ -75,8 +89,10 @@ def _user(session: Session, by: str | None) -> User | None:
     if by is None:
         return None
     user = session.scalar(select(User).where(User.username == by))
-    if user is None or not user.active:
-        fail(f"--by: no active user {by!r} (see `yuqing users list`)")
+    if user is None:
+        fail(f"--by：没有控制台用户“{by}”，请先创建：yuqing users add {by} --role {ROLES[0]}")
+    if not user.active:
+        fail(f"--by：控制台用户“{by}”已停用，请换一位在用的用户（yuqing users list）")
     return user
 
 
@@ -102,9 +118,33 @@ def _act(by: str | None, work: Callable[[Session, Settings, Case | None, str, Us
     typer.echo(message)
 
 
+def _json(view: CaseView, settings: Settings, indent: int | None = None) -> str:
+    """A case as JSON, its times ISO 8601 in the service's time zone with their offset (DOMAIN.md §7)."""
+    return json.dumps(
+        view.model_dump(),
+        ensure_ascii=False,
+        indent=indent,
+        default=lambda moment: moment.astimezone(settings.timezone).isoformat(),
+    )
+
+
+def _owed(session: Session, case: Case, settings: Settings) -> str:
+    """The case's owed deadlines as `cases list` words them: 发布权威信息 2026-11-18 13:00前、…"""
+    owed = session.scalars(
+        select(Obligation)
+        .where(Obligation.case_id == case.id, Obligation.status.in_(OWED_OBLIGATION_STATUSES))
+        .order_by(Obligation.due_at)
+    )
+    deadlines = (f"{obligation_label(obligation_view(o))} {local_time(o.due_at, settings.timezone)}前" for o in owed)
+    return "、".join(deadlines) or "无"
+
+
 @cases_app.command("list")
 def list_cases(
     all_cases: Annotated[bool, typer.Option("--all", help="Include closed, dismissed and merged cases.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="One case a line: every field of `cases show --json`, plus its posts.")
+    ] = False,
 ) -> None:
     """Cases with their lead body and next deadline, most urgent first."""
 
@@ -123,7 +163,12 @@ def list_cases(
                 .limit(1)
             )
             rows.append((due.due_at if due else datetime.max.replace(tzinfo=UTC), case, due))
-    for _, case, due in sorted(rows, key=lambda row: (row[0], row[1].id)):
+        rows.sort(key=lambda row: (row[0], row[1].id))
+        if as_json:
+            for _, case, _ in rows:
+                typer.echo(_json(case_with_posts(session, settings, case), settings))
+            return
+    for _, case, due in rows:
         next_due = "-"
         if due:
             late = "（已超时）" if due.status == ObligationStatus.BREACHED else ""
@@ -145,19 +190,28 @@ def list_cases(
 
 @cases_app.command("show")
 def show(case_id: CaseId, as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
-    """A case: who answers and why (the rule trail), its deadlines, the recommended action, its history."""
+    """A case: who answers and why (the rule trail), what people decided, its deadlines, the recommended action,
+    its history."""
     settings = settings_or_exit()
     engine = engine_at_head(settings)
     with session_factory(engine)() as session:
         view = case_view(session, settings, _case(session, case_id), with_history=True)
     if as_json:
-        typer.echo(json.dumps(view.model_dump(mode="json"), ensure_ascii=False, indent=2))
+        typer.echo(_json(view, settings, indent=2))
         return
     zone, now = settings.timezone, _now()
     typer.echo(f"{case_number(view.id)}  {view.title}")
     for label, value in case_lines(view, zone):
         typer.echo(f"  {label}：{value}")
-    typer.echo(f"  适用规则：第{'、'.join(str(rule) for rule in answering(view).rules)}条")
+    typer.echo(f"  适用规则：第{'、'.join(str(rule) for rule in view.rules)}条")
+    lead, category = view.decisions.lead, view.decisions.category
+    if lead is not None:
+        typer.echo(f"  人工指定回应主体：{lead.body.name}（{lead.by}，{local_time(lead.at, zone)}）{lead.reason}")
+    if category is not None:
+        typer.echo(
+            f"  人工认定类别：{settings.categories.categories[category.category].name}"
+            f"（{category.by}，{local_time(category.at, zone)}）{category.reason}"
+        )
     if view.post is not None:
         typer.echo(
             f"  代表帖文：{view.post.title or view.post.text[:40]}" + (f" {view.post.url}" if view.post.url else "")
@@ -256,8 +310,35 @@ def reassign_case(
         fail(f"--adcode: got {adcode!r}; expected a 6-digit division code")
 
     def work(session, settings, case, who, user):
-        reassign(session, Responder(settings), case, who, Body(adcode=adcode, domain=domain), reason)
+        reassign(session, Responder(settings), case, who, Body(adcode=adcode, domain=domain), reason, _now())
         return f"case {case.id} reassigned to {case.assignment.lead.name}"
+
+    _act(by, work, case_id)
+
+
+@cases_app.command("correct")
+def correct_case(
+    case_id: CaseId,
+    category: Annotated[Category, typer.Option("--category", help="The category the case really is.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why.")],
+    handling: Annotated[
+        Handling | None, typer.Option("--handling", help="The handling type (default: the case's stays).")
+    ] = None,
+    by: By = None,
+) -> None:
+    """Correct a case's category (and handling type): automatic updates keep it, and its posts become training
+    corrections. A false positive is `dismiss`ed instead."""
+
+    def work(session, settings, case, who, user):
+        corrected = correct(
+            session, Responder(settings), case, who, user.id if user else None, category, handling, reason, _now()
+        )
+        names = settings.categories
+        action = names.handling[case.handling].name if case.handling else "无"
+        return (
+            f"{case_number(case.id)}类别已更正为“{names.categories[case.category].name}”（处置类型：{action}），"
+            f"{corrected}条帖文记为训练更正；时限：{_owed(session, case, settings)}"
+        )
 
     _act(by, work, case_id)
 
@@ -273,6 +354,45 @@ def merge_case(
     def work(session, settings, case, who, user):
         merge(session, Responder(settings), case, _case(session, into), who, _now())
         return f"case {case.id} merged into {into}"
+
+    _act(by, work, case_id)
+
+
+PostIds = Annotated[list[int] | None, typer.Option("--post", help="A post number (repeatable).")]
+
+
+@cases_app.command("split")
+def split_case(case_id: CaseId, post: PostIds = None, by: By = None) -> None:
+    """Move posts (with their linked copies) out of a case into a new case, opened at once."""
+
+    def work(session, settings, case, who, user):
+        new = split(session, Responder(settings), case, post or [], who, _now())
+        moved = session.scalar(select(func.count()).select_from(EventPost).where(EventPost.event_id == new.event_id))
+        return (
+            f"已从{case_number(case.id)}拆出{moved}条帖文（含转载），新建{case_number(new.id)}“{new.assignment.title}”，"
+            f"回应主体：{new.assignment.lead.name}；时限：{_owed(session, new, settings)}"
+        )
+
+    _act(by, work, case_id)
+
+
+@cases_app.command("attach")
+def attach_case(
+    case_id: CaseId,
+    post: PostIds = None,
+    event: Annotated[int | None, typer.Option("--event", help="An event that has no case.")] = None,
+    by: By = None,
+) -> None:
+    """Add stray posts (with their linked copies) or a whole event that has no case to a case. To bring in
+    another case, use `merge`."""
+
+    def work(session, settings, case, who, user):
+        moved = attach(session, Responder(settings), case, who, _now(), post_ids=post, event_id=event)
+        what = f"事件#{event}" if event is not None else "帖文" + "、".join(f"#{p}" for p in dict.fromkeys(post or []))
+        return (
+            f"已将{what}（共{len(moved)}条帖文，含转载）并入{case_number(case.id)}；"
+            f"回应主体：{case.assignment.lead.name}；时限：{_owed(session, case, settings)}"
+        )
 
     _act(by, work, case_id)
 

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from support.cases import HOUR, alerts, cases, obligations, respond, tick
 from support.config import edit_config
 from support.factories import (
     EXPLOSION,
@@ -33,14 +34,12 @@ from responder.lifecycle import (
     record_release,
     record_response,
 )
-from responder.runner import check_clocks, group_and_open
 from yuqing.records import Body
 from yuqing.settings import load_settings
 from yuqing.storage.database import session_factory, transaction
-from yuqing.storage.models import AuditEntry, Case, Event, LabelCorrection, Notification, Obligation
+from yuqing.storage.models import AuditEntry, Case, Event, LabelCorrection
 
 EMERGENCY = {"category": "emergency", "domains": ("emergency_management",), "regions": ("331102",)}
-HOUR = timedelta(hours=1)
 
 
 @pytest.fixture
@@ -51,33 +50,6 @@ def settings(config_dir: Path):
 @pytest.fixture
 def responder(settings) -> Responder:
     return Responder(settings)
-
-
-def respond(engine, responder, now=T0 + HOUR) -> str:
-    return group_and_open(session_factory(engine), responder, lambda: now)
-
-
-def tick(engine, responder, now) -> str:
-    return check_clocks(session_factory(engine), responder, lambda: now)
-
-
-def cases(engine) -> list[Case]:
-    with session_factory(engine)() as session:
-        return list(session.scalars(select(Case).order_by(Case.id)))
-
-
-def obligations(engine) -> dict[str, Obligation]:
-    with session_factory(engine)() as session:
-        rows = session.scalars(select(Obligation).order_by(Obligation.id))
-        return {f"{o.kind}{o.sequence or ''}": o for o in rows}
-
-
-def alerts(engine, kind: str | None = None) -> list[Notification]:
-    with session_factory(engine)() as session:
-        query = select(Notification).order_by(Notification.id)
-        if kind:
-            query = query.where(Notification.kind == kind)
-        return list(session.scalars(query))
 
 
 def critical_explosion(engine, published_at=T0) -> None:
@@ -401,7 +373,7 @@ def test_a_critical_case_through_its_whole_lifecycle(engine, responder) -> None:
         with pytest.raises(CaseError, match="has no response due"):
             record_response(session, case, "wang", T0 + 31 * HOUR, T0 + 31 * HOUR)
         close(session, case, "li", T0 + 40 * HOUR)
-        with pytest.raises(CaseError, match="is closed; cannot record a release"):
+        with pytest.raises(CaseError, match="1号案件已办结，不能记录权威发布"):
             record_release(session, responder, case, "wang", T0 + 41 * HOUR, T0 + 41 * HOUR)
     due = obligations(engine)
     assert [(k, o.status) for k, o in due.items()] == [
@@ -457,7 +429,7 @@ def test_reassign_sends_later_alerts_to_the_new_body(engine, responder) -> None:
     respond(engine, responder)
     with transaction(session_factory(engine)) as session:
         case = session.scalars(select(Case)).one()
-        reassign(session, responder, case, "wang", Body(adcode="331100", domain="environment"), "涉及全市")
+        reassign(session, responder, case, "wang", Body(adcode="331100", domain="environment"), "涉及全市", T0 + HOUR)
     tick(engine, responder, T0 + 25 * HOUR)
     assert [a.recipient for a in alerts(engine, "warning")] == ["#lishui-environment", "#lishui-duty"]
 

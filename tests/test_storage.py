@@ -7,7 +7,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect, select, text
 from sqlalchemy.exc import IntegrityError, StatementError
 
-from yuqing.records import CaseAlert, CaseAssignment, NamedBody, TestAlert
+from yuqing.records import CaseAlert, CaseAssignment, CaseDecisions, NamedBody, TestAlert
 from yuqing.storage.database import (
     current_revision,
     downgrade,
@@ -220,7 +220,8 @@ def test_the_upgrade_to_one_assignment_keeps_cases_and_rewrites_old_alerts(empty
         case = session.get_one(Case, 1)
         opened, test = session.scalars(select(Notification).order_by(Notification.id)).all()
     assert case.assignment.lead.name == "丽水市生态环境局莲都分局" and case.assignment.level == "county"
+    assert case.decisions == CaseDecisions()  # nobody has decided anything about a case from before 0004
     assert isinstance(opened.payload, CaseAlert) and isinstance(test.payload, TestAlert)
-    assert opened.payload.case.assignment.lead.adcode == "331102"
+    assert opened.payload.case.lead.adcode == "331102" and opened.payload.case.rules == [3, 8]
     assert [o.kind for o in opened.payload.case.obligations] == ["respond"]
     assert test.payload.message == "hi"

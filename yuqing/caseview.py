@@ -2,8 +2,9 @@
 and how it reads to a person (`case_lines`).
 
 Built from the database alone, so every reader sees the same case: its labels, where it happens (with names),
-who answers (the stored assignment), its obligations as absolute times, its most widely spread post, and on
-request its history. `case_lines` words it once for every reader: Chinese labels, local times, names, no ids.
+who answers (the stored assignment), what people decided, its obligations as absolute times, its most widely
+spread post, and on request its history; `case_with_posts` adds every post (`cases list --json`). `case_lines`
+words it once for every reader: Chinese labels, local times, names, no ids.
 """
 
 from __future__ import annotations
@@ -11,13 +12,22 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from yuqing.divisions import government_name, name_of
-from yuqing.records import CaseAssignment, CaseView, HistoryEntry, NamedBody, ObligationView, PostSummary, Region
+from yuqing.records import (
+    CasePost,
+    CaseView,
+    CaseWithPosts,
+    HistoryEntry,
+    NamedBody,
+    ObligationView,
+    PostSummary,
+    Region,
+)
 from yuqing.settings import Settings
-from yuqing.storage.models import AuditEntry, Case, Event, EventPost, EventUpgrade, Obligation, Post
+from yuqing.storage.models import AuditEntry, Case, Event, EventPost, EventUpgrade, Obligation, Post, Source
 from yuqing.vocabulary import (
     CASE_STATUS_TEXT,
     LEVEL_TEXT,
@@ -107,7 +117,12 @@ def case_view(session: Session, settings: Settings, case: Case, *, with_history:
         regions=[Region(adcode=code, name=name_of(code)) for code in assignment.regions],
         region_unknown=case.region_unknown,
         recommended_action=case.recommended_action,
-        assignment=assignment,
+        level=assignment.level,
+        lead=assignment.lead,
+        responders=assignment.responders,
+        coordinators=assignment.coordinators,
+        principal_leader=assignment.principal_leader,
+        rules=assignment.rules,
         merged_into=case.merged_into_id,
         dismissed_reason=case.dismissed_reason,
         obligations=[obligation_view(o) for o in obligations],
@@ -121,15 +136,40 @@ def case_view(session: Session, settings: Settings, case: Case, *, with_history:
         official_seen=event.official_coverage,
         console_url=f"{console.rstrip('/')}/cases/{case.id}" if console else None,
         history=history,
+        decisions=case.decisions,
     )
 
 
+def case_posts(session: Session, event_id: int) -> list[CasePost]:
+    """Every post of the event, and every post the crawler linked to one of them as a copy, wherever grouping put
+    it (a copy fetched before its original may have started an event of its own), in publication order."""
+    in_event = select(EventPost.post_id).where(EventPost.event_id == event_id)
+    rows = session.execute(
+        select(Post, Source.name)
+        .outerjoin(Source, Source.id == Post.source_id)
+        .where(or_(Post.id.in_(in_event), Post.duplicate_of_id.in_(in_event)))
+        .order_by(func.coalesce(Post.published_at, Post.fetched_at), Post.id)
+    )
+    return [
+        CasePost(
+            id=post.id,
+            url=post.url,
+            title=post.title,
+            source=source or post.media,
+            published_at=post.published_at,
+            duplicate_of=post.duplicate_of_id,
+        )
+        for post, source in rows
+    ]
+
+
+def case_with_posts(session: Session, settings: Settings, case: Case) -> CaseWithPosts:
+    """Everything `cases show --json` says about the case, with its posts."""
+    view = case_view(session, settings, case, with_history=True)
+    return CaseWithPosts(**dict(view), posts=case_posts(session, case.event_id))
+
+
 # --- how a case reads ---------------------------------------------------------------------------------------
-
-
-def answering(view: CaseView) -> CaseAssignment:
-    """Who answers the case: the one place the readers below take it from the view."""
-    return view.assignment
 
 
 def body_text(body: NamedBody) -> str:
@@ -164,11 +204,10 @@ def obligation_text(obligation: ObligationView, zone: ZoneInfo, now: datetime) -
 def case_lines(view: CaseView, zone: ZoneInfo) -> list[tuple[str, str]]:
     """(label, value) lines of a case in the order a duty officer reads them: what and how grave, where and
     when, how far it has spread, who answers (and, for 特别重大, who leads: rule 7), what to do."""
-    who = answering(view)
     grade = [severity_label(view.severity)] if view.severity else []
     regions = "、".join(region.name for region in view.regions)
     if view.region_unknown or not regions:
-        regions = f"不明（由{name_of(who.lead.adcode)}回应）"
+        regions = f"不明（由{name_of(view.lead.adcode)}回应）"
     lines = [
         ("类别", " · ".join([view.category_name, PRIORITY_TEXT[view.priority], *grade])),
         ("状态", CASE_STATUS_TEXT[view.status]),
@@ -183,14 +222,14 @@ def case_lines(view: CaseView, zone: ZoneInfo) -> list[tuple[str, str]]:
     lines += [
         ("传播", f"帖文{view.post_count}条{copies}{sources}"),
         ("官方发布", "已有官方渠道或中央媒体发布" if view.official_seen else "尚未见官方渠道或中央媒体发布"),
-        ("回应主体", f"{body_text(who.lead)}（{LEVEL_TEXT[who.level]}）"),
+        ("回应主体", f"{body_text(view.lead)}（{LEVEL_TEXT[view.level]}）"),
     ]
-    others = [body.name for body in who.responders if body.body() != who.lead.body()]
+    others = [body.name for body in view.responders if body.body() != view.lead.body()]
     if others:
         lines.append(("共同回应", "、".join(others)))
-    lines.append(("组织协调", "、".join(body.name for body in who.coordinators) or "-"))
-    if who.principal_leader:
-        lines.append(("领导责任", PRINCIPAL_LEADER_TEXT.format(government=government_name(who.lead.adcode))))
+    lines.append(("组织协调", "、".join(body.name for body in view.coordinators) or "-"))
+    if view.principal_leader:
+        lines.append(("领导责任", PRINCIPAL_LEADER_TEXT.format(government=government_name(view.lead.adcode))))
     if view.recommended_action:
         lines.append(("建议处置", view.recommended_action))
     return lines

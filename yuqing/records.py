@@ -3,7 +3,9 @@
 
 - `PostIn` → `classify` → `PostLabels`; `EventIn` → `assign` → `Assignment`.
 - `CaseAssignment`: who answers a case, with names, as the case row stores it (validated when read back).
-- `CaseView`: one case as people and other systems see it: `cases show`, the alerts, the briefing, the console.
+- `CaseDecisions`: what people decided about a case (its lead, its category), which automatic updates keep.
+- `CaseView`: one case as people and other systems see it: `cases show`, the alerts, the briefing, the console;
+  `CaseWithPosts` adds the case's posts (`cases list --json`, DOMAIN.md §7).
 - `AlertPayload`: what an outbox row carries, one type per alert kind.
 """
 
@@ -12,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
 from yuqing.config_models import Adcode
 from yuqing.vocabulary import (
@@ -134,7 +136,39 @@ class CaseAssignment(BaseModel):
     coordinators: list[NamedBody]
     principal_leader: bool
     rules: list[int]
-    reassigned: bool = False  # a person handed the case to `lead`
+
+
+class LeadDecision(BaseModel):
+    """The body a person handed the case to (`cases reassign`)."""
+
+    body: NamedBody
+    by: str
+    at: datetime
+    reason: str
+
+
+class CategoryDecision(BaseModel):
+    """The category (and handling type) a person set (`cases correct`), with how grave the event was when they
+    decided: only an event graver than that raises the case's severity and priority afterwards."""
+
+    category: Category
+    handling: Handling | None
+    by: str
+    at: datetime
+    reason: str
+    event_priority: Priority
+    event_severity: Severity | None
+
+
+class CaseDecisions(BaseModel):
+    """What people decided about a case. A person's decision outranks the machine's: an automatic update may still
+    raise severity, priority and clocks, but keeps a decided lead and category (responder.cases). Every field is
+    optional, so a case nobody has decided about is `{}`."""
+
+    model_config = ConfigDict(frozen=True)
+
+    lead: LeadDecision | None = None
+    category: CategoryDecision | None = None
 
 
 class Region(BaseModel):
@@ -168,7 +202,8 @@ class HistoryEntry(BaseModel):
 
 
 class CaseView(BaseModel):
-    """A case with everything a person acting on it needs; times are absolute, with their zone."""
+    """A case with everything a person acting on it needs; times are absolute, with their zone. Who answers is
+    at the top level (`lead`, `responders`, `coordinators`, `rules`), as DOMAIN.md §7 names the fields."""
 
     id: int
     status: CaseStatus
@@ -182,7 +217,12 @@ class CaseView(BaseModel):
     regions: list[Region]
     region_unknown: bool
     recommended_action: str | None
-    assignment: CaseAssignment
+    level: Level
+    lead: NamedBody
+    responders: list[NamedBody]
+    coordinators: list[NamedBody]
+    principal_leader: bool
+    rules: list[int]
     merged_into: int | None
     dismissed_reason: str | None
     obligations: list[ObligationView]
@@ -197,6 +237,37 @@ class CaseView(BaseModel):
     source_count: int = 0
     official_seen: bool = False  # an official channel or central media has carried it
     history: list[HistoryEntry] = []
+    decisions: CaseDecisions = CaseDecisions()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _lift_stored_assignment(cls, data: Any) -> Any:
+        """Alerts stored before who-answers moved to the top level carry it nested under `assignment`; their
+        payloads are read back as they are, so the outbox needs no rewrite."""
+        if isinstance(data, dict) and "assignment" in data:
+            stored = CaseAssignment.model_validate(data["assignment"])
+            data = {k: v for k, v in data.items() if k != "assignment"}
+            for name in ("level", "lead", "responders", "coordinators", "principal_leader", "rules"):
+                data.setdefault(name, getattr(stored, name))
+        return data
+
+
+class CasePost(BaseModel):
+    """A post of a case as outside checks read it (DOMAIN.md §7): `source` is the source's name, or the post's
+    media when no source row is known; `duplicate_of` is the post it copies."""
+
+    id: int
+    url: str | None
+    title: str
+    source: str
+    published_at: datetime | None
+    duplicate_of: int | None
+
+
+class CaseWithPosts(CaseView):
+    """A case with every post of its event, linked copies included: `cases list --json`."""
+
+    posts: list[CasePost]
 
 
 # --- alerts -------------------------------------------------------------------------------------------------

@@ -214,7 +214,13 @@ CASE_ACTION_TEXT = {
     "case.close": "办结",
     "case.dismiss": "排除（误报）",
     "case.reassign": "改派",
+    "case.correct": "更正类别",
+    "case.category": "类别自动变更",
     "case.merge": "合并",
+    "case.absorb": "接收合并",
+    "case.split": "拆出帖文另立新案",
+    "case.split_off": "由拆分立案",
+    "case.attach": "并入帖文或事件",
 }
 SYSTEM_ACTOR = "system"  # the audit trail's actor for what the monitor did by itself
 SYSTEM_ACTOR_TEXT = "系统"

@@ -29,7 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from yuqing.records import ALERT_PAYLOAD, CaseAlert, CaseAssignment, SourceHealthAlert, TestAlert
+from yuqing.records import ALERT_PAYLOAD, CaseAlert, CaseAssignment, CaseDecisions, SourceHealthAlert, TestAlert
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -304,7 +304,9 @@ class Case(Base):
     closed_at: Mapped[datetime | None]
     dismissed_reason: Mapped[str | None] = mapped_column(Text)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"))
-    decisions: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")  # what people decided
+    decisions: Mapped[CaseDecisions] = mapped_column(  # what people decided: automatic updates keep it
+        RecordJSON(TypeAdapter(CaseDecisions)), default=CaseDecisions, server_default="{}"
+    )
 
 
 class Obligation(Base):

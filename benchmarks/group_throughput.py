@@ -22,7 +22,7 @@ from hashlib import sha256
 
 from sqlalchemy import Engine, insert
 
-from responder.events import EventGrouper
+from responder.grouping import EventGrouper
 from yuqing.settings import load_settings
 from yuqing.storage.database import make_engine, session_factory, transaction, upgrade
 from yuqing.storage.models import Event, Label, Post

@@ -33,7 +33,7 @@ from classifier.labeller import Classifier
 from classifier.service import label_new_posts
 from crawler.pipelines import PostWriter
 from crawler.records import CollectedPost
-from responder.events import EventGrouper
+from responder.grouping import EventGrouper
 from yuqing.settings import SHIPPED_DATA, load_settings
 from yuqing.storage.database import make_engine, session_factory, transaction, upgrade
 from yuqing.storage.models import EventPost, Post, Source

@@ -22,10 +22,10 @@ from sqlalchemy.orm import Session
 
 from responder.assignment import AssignmentRules, assign
 from responder.bodies import Directory
-from responder.events import critical_since, current_labels
+from responder.events import EventBuilder, critical_since, current_labels
 from responder.notices import concerns_home, notify
 from responder.obligations import add_obligation, cancel, open_obligations
-from responder.regroup import grouper_for, posts_of
+from responder.regroup import posts_of
 from yuqing import adcodes
 from yuqing.audit import audit
 from yuqing.records import Assignment, Body, CaseAssignment, CaseDecisions, EventIn, NamedBody
@@ -252,15 +252,15 @@ def _upgrading_post(session: Session, event: Event) -> Post | None:
 
 
 def _official_confirmation(session: Session, responder: Responder, event: Event) -> Post | None:
-    """The earliest official post (EventGrouper's test: a government source, or carried by an official or
+    """The earliest official post (the event's own test: a government source, or carried by an official or
     central medium) whose well-supported labels give the event its current category."""
     rules = responder.settings.responder.events
-    grouper = grouper_for(session, responder.settings)
+    builder = EventBuilder.loaded(session, rules)
     posts = posts_of(session, event)
     labels = current_labels(session, [p.id for p in posts], responder.settings.categories.critical_severities)
     for post in posts:
         label = labels.get(post.id)
-        if label and label.category == event.category and label.supported(rules) and grouper._official(post):
+        if label and label.category == event.category and label.supported(rules) and builder.official(post):
             return post
     return None
 
@@ -323,7 +323,9 @@ def update_case(
         audit(session, actor, "case.upgrade", "case", case.id, before=list(before), after=after, post=post, **rules_say)
         changes.append(f"由{was}升级为{gravity_label(case.priority, case.severity)}")
     if category_changed:
-        official = cause is not None and grouper_for(session, responder.settings)._official(cause)
+        official = cause is not None and EventBuilder.loaded(session, responder.settings.responder.events).official(
+            cause
+        )
         details = {} if rose else rules_say
         post = cause.id if cause else None
         audit(

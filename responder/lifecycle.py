@@ -30,7 +30,7 @@ from responder.cases import (
     update_due,
 )
 from responder.obligations import add_obligation, cancel, meet, open_obligations
-from responder.regroup import copies_of, grouper_for, posts_of, rebuild, split_off, take
+from responder.regroup import PostMover, copies_of, posts_of
 from yuqing.audit import audit
 from yuqing.records import Body, CategoryDecision, LeadDecision
 from yuqing.storage.models import Case, Event, EventPost, Label, LabelCorrection, LabelFields, Post
@@ -291,7 +291,7 @@ def merge(session: Session, responder: Responder, case: Case, target: Case, acto
         raise CaseError(f"{case_number(case.id)}不能合并到它自己")
     source_event, target_event = session.get_one(Event, case.event_id), session.get_one(Event, target.event_id)
     moved = posts_of(session, source_event)
-    take(session, grouper_for(session, responder.settings), target_event, moved)
+    PostMover(session, responder.settings).take(target_event, moved)
     source_event.merged_into_id = target_event.id
     _end(session, case, "merged", now)
     case.merged_into_id = target.id
@@ -318,10 +318,10 @@ def split(session: Session, responder: Responder, case: Case, post_ids: list[int
     moving = list({p.id: p for p in [*chosen, *copies_of(session, chosen)] if p.id in held}.values())
     if len(moving) == len(held):
         raise CaseError(f"不能拆出{case_number(case.id)}的全部帖文：误报请用 `yuqing cases dismiss` 排除")
-    grouper = grouper_for(session, responder.settings)
-    new_event = split_off(session, grouper, moving)
+    mover = PostMover(session, responder.settings)
+    new_event = mover.split_off(moving)
     new_event.owner_adcode = owner_outside_home(new_event, responder.rules.home)
-    rebuild(session, grouper, event)
+    mover.rebuild(event)
     new_case = open_case(session, responder, new_event, now, actor)
     moved = [p.id for p in moving]
     audit(session, actor, "case.split", "case", case.id, posts=moved, to=new_case.id)
@@ -396,12 +396,12 @@ def attach(
     else:
         moving = _stray_posts(session, case, post_ids or [])
     left = sorted({e for e in (_holder(session, p)[0] for p in moving) if e is not None})
-    grouper = grouper_for(session, responder.settings)
-    take(session, grouper, target, moving)
+    mover = PostMover(session, responder.settings)
+    mover.take(target, moving)
     for left_id in left:
         emptied = session.get_one(Event, left_id)
         if posts_of(session, emptied):
-            rebuild(session, grouper, emptied)
+            mover.rebuild(emptied)
         else:
             emptied.merged_into_id = target.id
     audit(session, actor, "case.attach", "case", case.id, posts=[p.id for p in moving], event=event_id)

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session, sessionmaker
 
 from responder.cases import Responder, sync_cases
-from responder.events import EventGrouper
+from responder.grouping import EventGrouper
 from responder.obligations import check_deadlines
 from yuqing.storage.database import transaction
 

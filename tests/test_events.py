@@ -16,7 +16,9 @@ from support.factories import (
     add_source,
 )
 
-from responder.events import EventGrouper, key_terms, most_specific, regions_agree
+from responder.events import most_specific, regions_agree
+from responder.grouping import EventGrouper
+from responder.matching import key_terms
 from yuqing.settings import load_settings
 from yuqing.storage.database import session_factory, transaction
 from yuqing.storage.models import Event, EventPost, EventUpgrade

@@ -71,7 +71,7 @@ class Transports:
 def _moot(session: Session, row: Notification) -> str | None:
     """Why a queued alert should no longer go out, checked just before sending."""
     case = session.get(Case, row.case_id) if row.case_id else None
-    about_progress = (AlertKind.WARNING, AlertKind.BREACH, AlertKind.CASE_UPGRADED)
+    about_progress = (AlertKind.WARNING, AlertKind.BREACH, AlertKind.CASE_UPGRADED, AlertKind.CASE_REASSIGNED)
     if case is not None and case.status in ENDED_CASE_STATUSES and row.kind in about_progress:
         return f"case {case.id} is {case.status}"
     obligation = session.get(Obligation, row.obligation_id) if row.obligation_id else None

@@ -172,7 +172,7 @@ def case_bodies(case: Case) -> list[Body]:
     return list(dict.fromkeys(b.body() for b in [assignment.lead, *assignment.coordinators]))
 
 
-def _tell(
+def tell(
     session: Session, responder: Responder, case: Case, bodies: list[Body], kind: AlertKind, key: str, message: str
 ) -> None:
     notify(session, responder.settings, responder.directory, case, bodies, kind=kind, key=key, message=message)
@@ -228,7 +228,7 @@ def open_case(session: Session, responder: Responder, event: Event, now: datetim
     replan(session, responder, case, event, Priority.LOW, now)
     audit(session, actor, "case.open", "case", case.id, event_id=event.id, rules=case.assignment.rules)
     lead = case.assignment.lead.name
-    _tell(
+    tell(
         session,
         responder,
         case,
@@ -350,7 +350,7 @@ def update_case(
     moved = handover(answered_before, case.assignment)
     if moved:
         changes.append(moved)
-    _tell(
+    tell(
         session,
         responder,
         case,

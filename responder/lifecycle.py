@@ -22,10 +22,12 @@ from responder.cases import (
     CaseLabels,
     Responder,
     apply_labels,
+    case_bodies,
     follow_t0,
     open_case,
     owner_outside_home,
     replan,
+    tell,
     update_case,
     update_due,
 )
@@ -36,6 +38,7 @@ from yuqing.records import Body, CategoryDecision, LeadDecision
 from yuqing.storage.models import Case, Event, EventPost, Label, LabelCorrection, LabelFields, Post
 from yuqing.vocabulary import (
     CASE_STATUS_TEXT,
+    AlertKind,
     CaseStatus,
     Category,
     Handling,
@@ -171,16 +174,30 @@ def reassign(
     session: Session, responder: Responder, case: Case, actor: str, body: Body, reason: str, now: datetime
 ) -> None:
     """Hand the case to another body: a decision automatic updates keep (later alerts go to it). Handing it to
-    the body it already has is a decision too: the lead then stays whatever the rules say later."""
+    the body it already has is a decision too: the lead then stays whatever the rules say later. The new lead,
+    the one it replaces and the coordinators are told (and the home duty channel, as for every alert), so the
+    body that now answers hears of the case at once, not at its first deadline warning."""
     _active(case, "改派")
     if body.domain not in responder.settings.organisations.domains:
         raise CaseError(f"unknown domain {body.domain!r}")
-    before = case.assignment.lead.body().model_dump()
+    was = case.assignment.lead
+    told_before = case_bodies(case)
     lead = responder.directory.named(body)
     case.assignment = case.assignment.model_copy(update={"lead": lead})
     decision = LeadDecision(body=lead, by=actor, at=now, reason=reason)
     case.decisions = case.decisions.model_copy(update={"lead": decision})
+    before = was.body().model_dump()
     audit(session, actor, "case.reassign", "case", case.id, before=before, after=body.model_dump(), reason=reason)
+    why = f"：{reason}" if reason else ""
+    tell(
+        session,
+        responder,
+        case,
+        list(dict.fromkeys([*case_bodies(case), *told_before])),
+        AlertKind.CASE_REASSIGNED,
+        f"case/{case.id}/reassigned/{now.isoformat()}",
+        f"{actor}将回应主体由{was.name}改派为{lead.name}{why}",
+    )
 
 
 def _label_rows(session: Session, post_ids: list[int]) -> dict[int, LabelFields]:

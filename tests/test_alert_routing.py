@@ -10,7 +10,9 @@ from support.config import edit_config
 from support.factories import NAYONG, T0, add_post
 
 from responder.cases import Responder
+from responder.lifecycle import reassign
 from responder.runner import check_clocks, group_and_open
+from yuqing.records import Body
 from yuqing.settings import load_settings
 from yuqing.storage.database import session_factory, transaction
 from yuqing.storage.models import Case, Notification
@@ -208,3 +210,18 @@ def test_an_upgrade_that_keeps_the_lead_tells_only_who_answers(engine, config_di
     assert {a.recipient for a in upgraded(engine)} == {"#zhejiang-gov", "#zhejiang-propaganda", DUTY}
     (message,) = {a.payload.message for a in upgraded(engine)}
     assert message == "1号案件由特急 · 重大（Ⅱ级）升级为特急 · 特别重大（Ⅰ级）"
+
+
+def test_a_reassigned_case_tells_the_new_lead_the_one_it_replaces_and_the_duty_channel(engine, config_dir) -> None:
+    settings = settings_for(config_dir)
+    text, labels = HOME_CASES["莲都区"]
+    report(engine, settings, text, labels)
+    city = Body(adcode="331100", domain="environment")
+    with transaction(session_factory(engine)) as session:
+        case = session.scalars(select(Case)).one()
+        reassign(session, Responder(settings), case, "wang", city, "跨区域污染，市级统筹", T0 + 2 * HOUR)
+    reassigned = [a for a in alerts(engine) if a.kind == "case_reassigned"]
+    assert {a.recipient for a in reassigned} >= {"#lishui-environment", "#liandu-environment", DUTY}
+    alert = reassigned[0].payload
+    assert "由丽水市生态环境局莲都分局改派为丽水市生态环境局" in alert.message and "市级统筹" in alert.message
+    assert alert.case.lead.name == "丽水市生态环境局"

@@ -276,7 +276,9 @@ class CaseWithPosts(CaseView):
 class CaseAlert(BaseModel):
     """An alert about a case: opened, upgraded, a deadline warning or a breach, with the case as it then stood."""
 
-    kind: Literal[AlertKind.CASE_OPENED, AlertKind.CASE_UPGRADED, AlertKind.WARNING, AlertKind.BREACH]
+    kind: Literal[
+        AlertKind.CASE_OPENED, AlertKind.CASE_UPGRADED, AlertKind.CASE_REASSIGNED, AlertKind.WARNING, AlertKind.BREACH
+    ]
     message: str
     case: CaseView
     to: list[NamedBody]

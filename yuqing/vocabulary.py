@@ -144,6 +144,7 @@ OWED_OBLIGATION_STATUSES = (ObligationStatus.OPEN, ObligationStatus.BREACHED)
 class AlertKind(StrEnum):
     CASE_OPENED = "case_opened"
     CASE_UPGRADED = "case_upgraded"
+    CASE_REASSIGNED = "case_reassigned"  # a person handed the case to another body
     WARNING = "warning"
     BREACH = "breach"
     SOURCE_HEALTH = "source_health"
@@ -231,6 +232,7 @@ PRINCIPAL_LEADER_TEXT = (
 ALERT_TEXT = {
     AlertKind.CASE_OPENED: "新案件",
     AlertKind.CASE_UPGRADED: "案件升级",
+    AlertKind.CASE_REASSIGNED: "案件改派",
     AlertKind.WARNING: "时限预警",
     AlertKind.BREACH: "超时",
     AlertKind.SOURCE_HEALTH: "采集异常",

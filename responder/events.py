@@ -168,6 +168,7 @@ class EventBuilder:
             regions=most_specific(label.regions),
             region_weights={},
             domains=list(dict.fromkeys(label.domains)),
+            domain_weights={},
             terms={},
             t0=at,
             t0_from_first_seen=post.published_at is None,
@@ -201,7 +202,6 @@ class EventBuilder:
             weights[place] = weights.get(place, 0) + post.spread
         event.region_weights = weights
         event.regions = weighted_places(weights)
-        event.domains = list(dict.fromkeys([*event.domains, *label.domains]))
         if _headline_rank(post) > event.title_rank:
             event.title, event.title_rank = _headline(post), _headline_rank(post)
         if label.supported(self.rules):
@@ -209,6 +209,18 @@ class EventBuilder:
             event.injuries = _highest(event.injuries, label.injuries)
         if not new:
             self._merge_labels(session, event, post, label, official)
+        self._weigh_domains(event, post, label)
+
+    def _weigh_domains(self, event: Event, post: Post, label: PostLabel) -> None:
+        """The event's domains, most central first: the domain that most of its well-supported posts of its
+        category name first leads (so the department the posts carrying the event point to answers, not the
+        first post's guess); ties, and domains only named further down, keep the order they were first named in."""
+        weights = dict(event.domain_weights)
+        if label.domains and label.supported(self.rules) and label.category == event.category:
+            weights[label.domains[0]] = weights.get(label.domains[0], 0) + post.spread
+            event.domain_weights = weights
+        named = list(dict.fromkeys([*event.domains, *label.domains]))
+        event.domains = sorted(named, key=lambda domain: -weights.get(domain, 0))
 
     @staticmethod
     def _update_t0(event: Event, post: Post) -> None:
@@ -249,6 +261,8 @@ class EventBuilder:
                 at=post_time(post),
             )
         )
+        if label.category != event.category:
+            event.domain_weights = {}  # posts of the category it leaves no longer say who answers
         event.category, event.severity, event.handling = label.category, label.severity, label.handling
         event.priority = label.priority
         event.domains = list(dict.fromkeys([*label.domains, *event.domains]))

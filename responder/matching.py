@@ -22,7 +22,7 @@ from datetime import datetime
 from functools import lru_cache
 from itertools import pairwise
 
-COMMON_TERM_EVENTS = 50  # a term held by more open events than this is a stop word at that scale: it is ignored
+COMMON_TERM_EVENTS = 30  # a term held by more open events than this is a stop word at that scale: it is ignored
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 # Characters that make a bigram say nothing about the happening itself.
 _FUNCTION_CHARS = frozenset("的了是在和与及对为我你他她它们这那有也就将被把啊吗呢吧呀着过很还又")

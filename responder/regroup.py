@@ -65,6 +65,7 @@ class PostMover:
         _leave(self.session, [post for post, _ in kept])
         domains, latest = list(event.domains), max(max(p.fetched_at, post_time(p)) for p, _ in kept)
         event.terms, event.region_weights, event.regions, event.domains = {}, {}, [], []
+        event.domain_weights = {}
         event.post_count, event.reposts, event.comments, event.title_rank = 0, 0, 0, -1
         event.t0, event.t0_from_first_seen, event.first_seen_at = latest, True, latest
         event.last_post_at = min(post_time(p) for p, _ in kept)

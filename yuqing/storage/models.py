@@ -239,7 +239,8 @@ class Event(Base):
     policy_level: Mapped[str | None] = mapped_column(String(10))
     regions: Mapped[list[Any]] = mapped_column(default=list)  # where it happens: the places its posts weigh most
     region_weights: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")  # place: posts naming it
-    domains: Mapped[list[Any]] = mapped_column(default=list)
+    domains: Mapped[list[Any]] = mapped_column(default=list)  # most central first: the most-named first domain
+    domain_weights: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")  # domain: posts
     terms: Mapped[dict[str, Any]] = mapped_column(default=dict)  # key terms and their weights, for grouping posts
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"))  # by a person
     deaths: Mapped[int | None]  # the highest figures its well-supported posts report

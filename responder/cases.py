@@ -362,6 +362,45 @@ def update_case(
     return True
 
 
+def follow_answerers(session: Session, responder: Responder, case: Case, event: Event) -> bool:
+    """Who answers follows where the event happens and which department it concerns, as the posts that carry it
+    settle them (a first post naming no place sends a case home by rule 11, a later report names the county; the
+    police's refutation shows which department a rumour concerns), with the case's own labels and a lead a person
+    chose kept. When the lead or the coordinators change, the bodies told before and those now answering hear a
+    案件改派 alert that says who answers now and who did before; a better title alone changes silently. False when
+    the rules give the same answer."""
+    before, told_before = case.assignment, case_bodies(case)
+    by_rules = apply_labels(case, event, CaseLabels.of_case(case), responder)
+    if case.assignment.model_dump(exclude={"title"}) == before.model_dump(exclude={"title"}):
+        return False
+    after = case.assignment
+    audit(
+        session,
+        SYSTEM_ACTOR,
+        "case.answerers",
+        "case",
+        case.id,
+        before=before.lead.body().model_dump(),
+        after=after.lead.body().model_dump(),
+        regions=after.regions,
+        rules=by_rules.rules,
+    )
+    moved = handover(before, after)
+    if moved:
+        lead, coordinators = after.lead.body(), sorted(f"{b.adcode}:{b.domain}" for b in after.coordinators)
+        tell(
+            session,
+            responder,
+            case,
+            list(dict.fromkeys([*case_bodies(case), *told_before])),
+            AlertKind.CASE_REASSIGNED,
+            f"case/{case.id}/answerers/{lead.adcode}/{lead.domain}/{','.join(coordinators)}",
+            f"{case_number(case.id)}据后续帖文更新地点和主管部门：{moved}"
+            + _overruled(responder, case, event, by_rules, None),
+        )
+    return True
+
+
 def update_due(event: Event, case: Case) -> bool:
     """The event's labels are graver than the case's, or of another category: an update is due, if the rules
     allow it (`update_case`)."""
@@ -401,4 +440,6 @@ def sync_cases(session: Session, responder: Responder, event_ids: set[int], now:
         follow_t0(session, case, event)
         if update_due(event, case) and update_case(session, responder, case, event, now):
             counts["upgraded"] += 1
+        else:
+            follow_answerers(session, responder, case, event)
     return counts

@@ -196,7 +196,7 @@ def reassign(
         list(dict.fromkeys([*case_bodies(case), *told_before])),
         AlertKind.CASE_REASSIGNED,
         f"case/{case.id}/reassigned/{now.isoformat()}",
-        f"{actor}将回应主体由{was.name}改派为{lead.name}{why}",
+        f"{case_number(case.id)}经{actor}改派：回应主体由{was.name}改为{lead.name}{why}",
     )
 
 

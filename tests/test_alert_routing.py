@@ -223,5 +223,6 @@ def test_a_reassigned_case_tells_the_new_lead_the_one_it_replaces_and_the_duty_c
     reassigned = [a for a in alerts(engine) if a.kind == "case_reassigned"]
     assert {a.recipient for a in reassigned} >= {"#lishui-environment", "#liandu-environment", DUTY}
     alert = reassigned[0].payload
-    assert "由丽水市生态环境局莲都分局改派为丽水市生态环境局" in alert.message and "市级统筹" in alert.message
+    assert "经wang改派：回应主体由丽水市生态环境局莲都分局改为丽水市生态环境局" in alert.message
+    assert "市级统筹" in alert.message and "号案件" in alert.message
     assert alert.case.lead.name == "丽水市生态环境局"

@@ -11,6 +11,7 @@ from collections.abc import Callable
 import typer
 from sqlalchemy import Engine
 
+from briefing.commands import commands as briefing_commands
 from classifier.commands import commands as classifier_commands
 from crawler.commands import commands as crawler_commands
 from notifications.commands import commands as notifications_commands
@@ -23,6 +24,7 @@ COMMANDS: tuple[typer.Typer, ...] = (
     classifier_commands,
     responder_commands,
     notifications_commands,
+    briefing_commands,
 )
 
 

@@ -30,12 +30,13 @@ COMMANDS: tuple[typer.Typer, ...] = (
 
 def _stage_jobs() -> tuple[Callable[[Settings, Engine], list[Job]], ...]:
     """Imported when the service starts, not for every command: the classifier's job loads scikit-learn."""
+    from briefing.jobs import jobs as briefing_jobs
     from classifier.jobs import jobs as classifier_jobs
     from crawler.jobs import jobs as crawler_jobs
     from notifications.jobs import jobs as notifications_jobs
     from responder.jobs import jobs as responder_jobs
 
-    return (crawler_jobs, classifier_jobs, responder_jobs, notifications_jobs)
+    return (crawler_jobs, classifier_jobs, responder_jobs, briefing_jobs, notifications_jobs)
 
 
 def build_jobs(settings: Settings, engine: Engine) -> list[Job]:

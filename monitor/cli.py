@@ -12,7 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from monitor.stages import COMMANDS
 from yuqing.audit import audit
-from yuqing.cli_support import EXIT_ERROR, actor, configure_logging, engine_at_head, fail, not_built, settings_or_exit
+from yuqing.cli_support import EXIT_ERROR, actor, configure_logging, engine_at_head, fail, settings_or_exit
 from yuqing.storage.database import current_revision, make_engine, session_factory, transaction, upgrade
 from yuqing.storage.models import User
 from yuqing.users import add_user, find_user
@@ -74,13 +74,6 @@ def serve_command() -> None:
     engine = engine_at_head(settings)
     configure_logging()
     serve(settings, engine, build_jobs(settings, engine), with_scheduler=False)
-
-
-@app.command()
-def briefing() -> None:
-    """Write the morning briefing."""
-    settings_or_exit()
-    not_built("briefing", "briefing report")
 
 
 # --- users ----------------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from collections.abc import Callable
 import typer
 from sqlalchemy import Engine
 
+from briefing.commands import commands as briefing_commands
 from classifier.commands import commands as classifier_commands
 from crawler.commands import commands as crawler_commands
 from notifications.commands import commands as notifications_commands
@@ -23,17 +24,19 @@ COMMANDS: tuple[typer.Typer, ...] = (
     classifier_commands,
     responder_commands,
     notifications_commands,
+    briefing_commands,
 )
 
 
 def _stage_jobs() -> tuple[Callable[[Settings, Engine], list[Job]], ...]:
     """Imported when the service starts, not for every command: the classifier's job loads scikit-learn."""
+    from briefing.jobs import jobs as briefing_jobs
     from classifier.jobs import jobs as classifier_jobs
     from crawler.jobs import jobs as crawler_jobs
     from notifications.jobs import jobs as notifications_jobs
     from responder.jobs import jobs as responder_jobs
 
-    return (crawler_jobs, classifier_jobs, responder_jobs, notifications_jobs)
+    return (crawler_jobs, classifier_jobs, responder_jobs, briefing_jobs, notifications_jobs)
 
 
 def build_jobs(settings: Settings, engine: Engine) -> list[Job]:

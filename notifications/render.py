@@ -9,14 +9,16 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from yuqing.caseview import body_text, case_lines, obligation_label, obligation_text
-from yuqing.records import CaseAlert, PostSummary, SourceHealthAlert, TestAlert
+from yuqing.records import BriefingAlert, CaseAlert, PostSummary, SourceHealthAlert, TestAlert
 from yuqing.vocabulary import ALERT_TEXT, OWED_OBLIGATION_STATUSES, AlertKind, local_time
 
 SLACK_FIELDS = 10  # Block Kit's limit of fields in one section
+SLACK_SECTION = 3000  # Block Kit's limit of characters in one section's text
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,7 @@ class Rendered:
     blocks: list[dict[str, Any]]
     html: str
     alert: dict[str, Any]  # the payload as JSON, for receivers that want the data rather than the prose
+    attachments: tuple[str, ...] = ()  # files sent along (a briefing's Word file) where the channel can carry them
 
 
 def _case_lines(alert: CaseAlert, zone: ZoneInfo, now: datetime) -> list[tuple[str, str]]:
@@ -59,8 +62,38 @@ def _source_lines(alert: SourceHealthAlert, zone: ZoneInfo) -> list[tuple[str, s
     ]
 
 
-def render(alert: CaseAlert | SourceHealthAlert | TestAlert, zone: ZoneInfo, now: datetime) -> Rendered:
+def _briefing(alert: BriefingAlert) -> Rendered:
+    """A briefing: the chat version as Slack sections (3,000 characters each), the HTML file as an email body,
+    the Word file attached."""
+    subject = f"【{ALERT_TEXT[alert.kind]}】{alert.title}"
+    blocks: list[dict[str, Any]] = [{"type": "header", "text": {"type": "plain_text", "text": alert.title[:150]}}]
+    chunk = ""
+    for line in alert.slack.splitlines(keepends=True):
+        if len(chunk) + len(line) > SLACK_SECTION:
+            blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": chunk}})
+            chunk = ""
+        chunk += line[:SLACK_SECTION]
+    if chunk.strip():
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": chunk}})
+    if alert.html_file and Path(alert.html_file).exists():
+        body = Path(alert.html_file).read_text(encoding="utf-8")
+    else:
+        body = f"<pre>{html.escape(alert.message)}</pre>"
+    attachments = (alert.docx_file,) if alert.docx_file else ()
+    return Rendered(
+        subject=subject,
+        text=alert.message,
+        blocks=blocks[:50],
+        html=body,
+        alert=alert.model_dump(mode="json"),
+        attachments=attachments,
+    )
+
+
+def render(alert: CaseAlert | SourceHealthAlert | BriefingAlert | TestAlert, zone: ZoneInfo, now: datetime) -> Rendered:
     """(label, value) lines in the order a duty officer reads them, then each format built from them."""
+    if isinstance(alert, BriefingAlert):
+        return _briefing(alert)
     kind = ALERT_TEXT[alert.kind]
     title = alert.case.title if isinstance(alert, CaseAlert) else alert.title
     subject = f"【{kind}】{title}".strip() if title else f"【{kind}】{alert.message}"[:120]

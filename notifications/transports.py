@@ -18,6 +18,7 @@ import hashlib
 import hmac
 import json
 import logging
+import mimetypes
 import re
 import smtplib
 import ssl
@@ -26,6 +27,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any, Self
 
 from slack_sdk import WebClient
@@ -149,6 +151,14 @@ class SlackTransport(Transport):
             metadata={"event_type": METADATA_EVENT, "event_payload": {"key": key}},
         )
         self._ids[recipient] = response["channel"]
+        for path in rendered.attachments:  # a briefing's Word file, in the thread of its summary
+            name = Path(path).name
+            if not Path(path).exists():
+                raise Permanent(f"attachment {name} is missing")
+            self._call(
+                "files_upload_v2", channel=response["channel"], file=path, filename=name, title=name,
+                thread_ts=response["ts"],
+            )  # fmt: skip
         return f"{response['channel']}/{response['ts']}"
 
     def channel_id(self, recipient: str, known: str | None) -> str | None:
@@ -247,6 +257,13 @@ class EmailTransport(Transport):
         message["Message-ID"] = message_id
         message.set_content(rendered.text)
         message.add_alternative(rendered.html, subtype="html")
+        for path in rendered.attachments:
+            try:
+                data = Path(path).read_bytes()
+            except OSError as error:
+                raise Permanent(f"attachment {Path(path).name}: {error.strerror}") from error
+            maintype, subtype = (mimetypes.guess_type(path)[0] or "application/octet-stream").split("/")
+            message.add_attachment(data, maintype=maintype, subtype=subtype, filename=Path(path).name)
         try:
             with smtplib.SMTP(self.config.host or "", self.config.port, timeout=self.config.timeout_seconds) as smtp:
                 if self.config.starttls:

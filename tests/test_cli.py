@@ -41,19 +41,6 @@ def test_unknown_subcommand_is_an_error(cli) -> None:
     assert "No such command 'crawel'" in result.stderr
 
 
-@pytest.mark.parametrize(
-    ("args", "stage"),
-    [
-        (["briefing"], "briefing report"),
-    ],
-)
-def test_unbuilt_stage_says_so_and_exits_3(cli, args: list[str], stage: str) -> None:
-    result = cli(*args, input="")
-    assert result.returncode == 3
-    assert f"the {stage} is not built yet; nothing was done" in result.stderr
-    assert result.stdout == ""
-
-
 def test_db_upgrade_reports_the_revision(cli) -> None:
     result = cli("db", "upgrade")
     assert result.returncode == 0, result.stderr

@@ -480,8 +480,45 @@ class NotificationsConfig(Strict):
 # --- briefing.yaml ------------------------------------------------------------------------------------------
 
 
+# Chinese type sizes (字号) in points, as offices name them in their document style.
+TYPE_SIZES = {
+    "初号": 42, "小初": 36, "一号": 26, "小一": 24, "二号": 22, "小二": 18, "三号": 16, "小三": 15,
+    "四号": 14, "小四": 12, "五号": 10.5, "小五": 9,
+}  # fmt: skip
+
+
+class FontStyle(Strict):
+    """A font by the name Word knows it (黑体, 仿宋_GB2312, 宋体) and a size by its Chinese name (二号, 四号)."""
+
+    name: str
+    size: Literal["初号", "小初", "一号", "小一", "二号", "小二", "三号", "小三", "四号", "小四", "五号", "小五"]
+
+    @property
+    def points(self) -> float:
+        return TYPE_SIZES[self.size]
+
+
+class BriefingFonts(Strict):
+    title: FontStyle = FontStyle(name="黑体", size="二号")
+    heading: FontStyle = FontStyle(name="黑体", size="三号")
+    body: FontStyle = FontStyle(name="仿宋", size="四号")
+    table: FontStyle = FontStyle(name="仿宋", size="五号")
+
+
 class BriefingConfig(Strict):
     at: str = Field("08:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
     covers_hours: float = Field(24, gt=0)
     recipients: Channels = Channels()
     top_events: int = Field(10, ge=1)
+    issuer: str | None = None  # the issuing unit on the date line; the home jurisdiction's name when unset
+    periods: list[Literal["day", "week", "month"]] = [
+        "day"
+    ]  # what the service writes: week on Mondays, month on the 1st
+    formats: list[Literal["docx", "html", "md"]] = ["docx", "html", "md"]
+    folder: str = "briefings"  # where the service writes the files, in the data folder unless absolute
+    fonts: BriefingFonts = BriefingFonts()
+
+    @property
+    def hour_minute(self) -> tuple[int, int]:
+        hour, minute = self.at.split(":")
+        return int(hour), int(minute)

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from yuqing.config_models import Channels
-from yuqing.records import CaseAlert, SourceHealthAlert, TestAlert
+from yuqing.records import BriefingAlert, CaseAlert, SourceHealthAlert, TestAlert
 from yuqing.storage.database import upsert
 from yuqing.storage.models import Notification, utcnow
 
@@ -27,7 +27,7 @@ def enqueue(
     key: str,
     channel: str,
     recipient: str,
-    payload: CaseAlert | SourceHealthAlert | TestAlert,
+    payload: CaseAlert | SourceHealthAlert | BriefingAlert | TestAlert,
     case_id: int | None = None,
     obligation_id: int | None = None,
     level: str | None = None,

@@ -301,6 +301,18 @@ class SourceHealthAlert(BaseModel):
     last_success_at: datetime | None
 
 
+class BriefingAlert(BaseModel):
+    """A briefing to its recipients: the chat version in Markdown and in Slack's mrkdwn, and the files written
+    (the HTML is an email's body, the Word file goes along as an attachment); paths, so the outbox row stays small."""
+
+    kind: Literal[AlertKind.BRIEFING] = AlertKind.BRIEFING
+    title: str  # 舆情日报（2026年11月20日）
+    message: str  # CommonMark, for the robots and as the plain-text part
+    slack: str  # Slack mrkdwn
+    html_file: str | None = None
+    docx_file: str | None = None
+
+
 class TestAlert(BaseModel):
     """A message sent to check that a channel works."""
 
@@ -311,5 +323,5 @@ class TestAlert(BaseModel):
     message: str
 
 
-AlertPayload = Annotated[CaseAlert | SourceHealthAlert | TestAlert, Field(discriminator="kind")]
-ALERT_PAYLOAD: TypeAdapter[CaseAlert | SourceHealthAlert | TestAlert] = TypeAdapter(AlertPayload)
+AlertPayload = Annotated[CaseAlert | SourceHealthAlert | BriefingAlert | TestAlert, Field(discriminator="kind")]
+ALERT_PAYLOAD: TypeAdapter[CaseAlert | SourceHealthAlert | BriefingAlert | TestAlert] = TypeAdapter(AlertPayload)

@@ -148,6 +148,7 @@ class AlertKind(StrEnum):
     WARNING = "warning"
     BREACH = "breach"
     SOURCE_HEALTH = "source_health"
+    BRIEFING = "briefing"  # the morning briefing (舆情日报) and its weekly and monthly variants
     TEST = "test"
 
 
@@ -160,6 +161,14 @@ class AlertState(StrEnum):
     FAILED = "failed"
     LOGGED = "logged"
     CANCELLED = "cancelled"
+
+
+class BriefingPeriod(StrEnum):
+    """What a briefing covers: the 24 hours before the morning hour, or the week or month before it."""
+
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
 
 
 class SourceType(StrEnum):
@@ -236,8 +245,34 @@ ALERT_TEXT = {
     AlertKind.WARNING: "时限预警",
     AlertKind.BREACH: "超时",
     AlertKind.SOURCE_HEALTH: "采集异常",
+    AlertKind.BRIEFING: "舆情简报",
     AlertKind.TEST: "测试",
 }
+MEDIA_TEXT = {
+    Media.NEWS: "新闻网站",
+    Media.GOV: "政务网站",
+    Media.WEIBO: "微博",
+    Media.WECHAT: "微信",
+    Media.FORUM: "论坛",
+    Media.DOUYIN: "抖音",
+}
+# Why a crawl of a source failed, by the crawler's error kinds (crawler/health.py writes them).
+SOURCE_ERROR_TEXT = {
+    "http_status": "网站返回错误状态",
+    "timeout": "连接超时",
+    "connection": "无法连接",
+    "too_large": "页面过大",
+    "redirect_loop": "循环跳转",
+    "robots": "robots.txt禁止采集",
+    "captcha": "遇到验证码",
+    "login": "需要登录",
+    "parse": "页面解析失败",
+    "empty_parse": "未解析到内容",
+    "volume_collapse": "采集量骤降",
+}
+BRIEFING_TITLE = {BriefingPeriod.DAY: "舆情日报", BriefingPeriod.WEEK: "舆情周报", BriefingPeriod.MONTH: "舆情月报"}
+BRIEFING_PREVIOUS = {BriefingPeriod.DAY: "前一日", BriefingPeriod.WEEK: "上周", BriefingPeriod.MONTH: "上月"}
+CONFIDENTIAL_MARK = "内部资料"
 
 
 def severity_label(severity: str) -> str:

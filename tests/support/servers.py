@@ -39,6 +39,7 @@ class FakeSlack:
     url: str = ""
     calls: list[Call] = field(default_factory=list)
     messages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    uploads: dict[str, bytes] = field(default_factory=dict)  # file id: the bytes uploaded (files_upload_v2)
     script: dict[str, list[tuple[int, dict[str, Any], dict[str, str]]]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
     clock: int = 1_800_000_000
@@ -73,6 +74,19 @@ class FakeSlack:
                     or m["ts"] == params.get("ts")
                 ]
                 return 200, {"ok": True, "messages": list(reversed(found)), "has_more": False}, {}
+            if method == "files.getUploadURLExternal":
+                self.clock += 1
+                return (
+                    200,
+                    {"ok": True, "upload_url": f"{self.url}upload/F{self.clock}", "file_id": f"F{self.clock}"},
+                    {},
+                )
+            if method.startswith("F"):  # the upload itself, to the URL given above
+                self.uploads[method] = params.get("_body", b"")
+                return 200, {"ok": True}, {}
+            if method == "files.completeUploadExternal":
+                files = json.loads(params["files"]) if isinstance(params["files"], str) else params["files"]
+                return 200, {"ok": True, "files": [{"id": f["id"], "title": f["title"]} for f in files]}, {}
             if method == "conversations.list":
                 channels = [{"id": cid, "name": name.lstrip("#")} for name, cid in CHANNEL_IDS.items()]
                 return 200, {"ok": True, "channels": channels, "response_metadata": {"next_cursor": ""}}, {}
@@ -83,7 +97,9 @@ def _params(handler: BaseHTTPRequestHandler) -> dict[str, Any]:
     query = dict(urllib.parse.parse_qsl(urllib.parse.urlparse(handler.path).query))
     length = int(handler.headers.get("Content-Length") or 0)
     body = handler.rfile.read(length) if length else b""
-    if body and "json" in (handler.headers.get("Content-Type") or ""):
+    if "/upload/" in handler.path:
+        query["_body"] = body
+    elif body and "json" in (handler.headers.get("Content-Type") or ""):
         query.update(json.loads(body))
     elif body:
         query.update(dict(urllib.parse.parse_qsl(body.decode())))

@@ -29,7 +29,15 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from yuqing.records import ALERT_PAYLOAD, CaseAlert, CaseAssignment, CaseDecisions, SourceHealthAlert, TestAlert
+from yuqing.records import (
+    ALERT_PAYLOAD,
+    BriefingAlert,
+    CaseAlert,
+    CaseAssignment,
+    CaseDecisions,
+    SourceHealthAlert,
+    TestAlert,
+)
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -345,7 +353,9 @@ class Notification(Base):
     level: Mapped[str | None] = mapped_column(String(20))
     channel: Mapped[str] = mapped_column(String(20))  # slack, email, webhook, log
     recipient: Mapped[str] = mapped_column(String(300))
-    payload: Mapped[CaseAlert | SourceHealthAlert | TestAlert] = mapped_column(RecordJSON(ALERT_PAYLOAD))
+    payload: Mapped[CaseAlert | SourceHealthAlert | BriefingAlert | TestAlert] = mapped_column(
+        RecordJSON(ALERT_PAYLOAD)
+    )
     state: Mapped[str] = mapped_column(String(20), default="pending", index=True)  # pending, sent, failed, cancelled
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None]
@@ -359,15 +369,20 @@ class Notification(Base):
 
 
 class Briefing(Base):
+    """One briefing the service wrote (the `briefing` stage): written once per period, sent once through the outbox."""
+
     __tablename__ = "briefings"
-    __table_args__ = (UniqueConstraint("period_start", "period_end"),)
+    __table_args__ = (UniqueConstraint("period", "period_start"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    period: Mapped[str] = mapped_column(String(10), default="day", server_default="day")  # day, week, month
     period_start: Mapped[datetime]
     period_end: Mapped[datetime]
     generated_at: Mapped[datetime] = mapped_column(default=utcnow)
-    content: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    text: Mapped[str] = mapped_column(Text, default="")
+    delivered_at: Mapped[datetime | None]  # every recipient's copy sent
+    files: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")  # format: path
+    figures: Mapped[dict[str, Any]] = mapped_column(default=dict)  # the figures it states
+    text: Mapped[str] = mapped_column(Text, default="")  # the Markdown (chat) version
 
 
 # --- people and their actions -------------------------------------------------------------------------------

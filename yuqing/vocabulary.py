@@ -144,7 +144,7 @@ OWED_OBLIGATION_STATUSES = (ObligationStatus.OPEN, ObligationStatus.BREACHED)
 class AlertKind(StrEnum):
     CASE_OPENED = "case_opened"
     CASE_UPGRADED = "case_upgraded"
-    CASE_REASSIGNED = "case_reassigned"  # a person handed the case to another body
+    CASE_REASSIGNED = "case_reassigned"  # who answers changed: a person reassigned it, or its place settled
     WARNING = "warning"
     BREACH = "breach"
     SOURCE_HEALTH = "source_health"

@@ -10,9 +10,11 @@ are then compared with the `matter` each post belongs to:
 - Pairwise precision and recall: of the pairs of posts put together, how many are of one matter; of the pairs of
   one matter, how many were put together.
 
-    .venv/bin/python evaluation/replay_days.py [--day mianyang] [--show]
+    .venv/bin/python evaluation/replay_days.py [--day mianyang] [--show] [--true-labels]
 
-`--show` prints each day's events with their posts' matters, to see what went wrong where.
+`--show` prints each day's events with their posts' matters, to see what went wrong where. `--true-labels` labels
+each post with the day's own labels instead of the classifier's: what grouping alone makes of the day, so a
+shortfall can be put down to the labels or to the grouping.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ from datetime import datetime
 from itertools import combinations
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session, sessionmaker
 
 from classifier.labeller import Classifier
 from classifier.service import label_new_posts
@@ -36,7 +39,8 @@ from crawler.records import CollectedPost
 from responder.grouping import EventGrouper
 from yuqing.settings import SHIPPED_DATA, load_settings
 from yuqing.storage.database import make_engine, session_factory, transaction, upgrade
-from yuqing.storage.models import EventPost, Post, Source
+from yuqing.storage.models import EventPost, Label, Post, Source
+from yuqing.vocabulary import priority_of
 
 DAYS = SHIPPED_DATA / "evaluation" / "days"
 
@@ -74,8 +78,31 @@ def pairwise(truth: dict[str, str], found: dict[str, int]) -> Scores:
     return Scores(right / len(together) if together else 1.0, right / len(same) if same else 1.0)
 
 
-def replay(day: Path, classifier: Classifier) -> tuple[dict[str, str], dict[str, int]]:
-    """The day's truth (post → matter) and what the pipeline made of it (post → event)."""
+def label_as_written(factory: sessionmaker[Session], lines: dict[str, dict], critical: list[str]) -> None:
+    """Label the stored posts that have no label yet with the day's own labels (by their address)."""
+    with transaction(factory) as session:
+        for post in session.scalars(select(Post).where(~exists().where(Label.post_id == Post.id))):
+            line = lines[post.url]
+            session.add(
+                Label(
+                    post_id=post.id,
+                    model_version="day-as-written",
+                    category=line["category"],
+                    priority=priority_of(line["category"], line["severity"], critical),
+                    severity=line["severity"],
+                    handling=line["handling"],
+                    domains=line["domains"],
+                    regions=line["regions"],
+                    deaths=line["deaths"],
+                    injuries=line["injuries"],
+                    confidence=1.0,
+                )
+            )
+
+
+def replay(day: Path, classifier: Classifier, true_labels: bool = False) -> tuple[dict[str, str], dict[str, int]]:
+    """The day's truth (post → matter) and what the pipeline made of it (post → event); with `true_labels`, the
+    posts carry the day's own labels instead of the classifier's."""
     lines = [json.loads(line) for line in day.read_text(encoding="utf-8").splitlines() if line.strip()]
     with tempfile.TemporaryDirectory() as folder:
         engine = make_engine(f"sqlite:///{folder}/replay.db")
@@ -109,7 +136,11 @@ def replay(day: Path, classifier: Classifier) -> tuple[dict[str, str], dict[str,
             ]
             writer.write(items)
             url_of.update({line["url"]: line["id"] for line in by_hour[hour]})
-            label_new_posts(factory, classifier)
+            if true_labels:
+                by_url = {line["url"]: line for line in lines}
+                label_as_written(factory, by_url, classifier.settings.categories.critical_severities)
+            else:
+                label_new_posts(factory, classifier)
             while True:
                 with transaction(factory) as session:
                     if grouper.group(session, 500).grouped < 500:
@@ -126,6 +157,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--day", action="append", help="Only this day (the file's name without .jsonl).")
     parser.add_argument("--show", action="store_true", help="Print each day's events and their posts' matters.")
+    parser.add_argument("--true-labels", action="store_true", help="Label posts as the day says, not by the model.")
     arguments = parser.parse_args()
     settings = load_settings()
     classifier = Classifier.load(settings)
@@ -134,7 +166,7 @@ def main() -> None:
     all_found: dict[str, int] = {}
     print(f"{'day':<12} posts matters events  B3-P  B3-R  pair-P pair-R")
     for offset, day in enumerate(days):
-        truth, found = replay(day, classifier)
+        truth, found = replay(day, classifier, arguments.true_labels)
         missing = set(truth) - set(found)
         if missing:
             sys.exit(f"{day.name}: posts not grouped: {sorted(missing)}")

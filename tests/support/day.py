@@ -87,8 +87,13 @@ class DaySite:
                 "list": {"links": "ul.list a::attr(href)", "next": "a.next::attr(href)"},
                 "detail": {"text": "#zoom"},
             },
-            {"name": "洞庭新闻聚合", "type": "rss", "urls": [f"{self.url}/news/rss.xml"], "interval": "10m",
-             "media": NEWS},
+            {
+                "name": "洞庭新闻聚合",
+                "type": "rss",
+                "urls": [f"{self.url}/news/rss.xml"],
+                "interval": "10m",
+                "media": NEWS,
+            },
             {
                 "name": "微博-岳阳",
                 "type": "json",
@@ -107,8 +112,13 @@ class DaySite:
                 },
                 "next": {"param": "page", "start": 1, "max_pages": 5},
             },
-            {"name": "巴陵论坛", "type": "rss", "urls": [f"{self.url}/forum/rss.xml"], "interval": "10m",
-             "media": FORUM},
+            {
+                "name": "巴陵论坛",
+                "type": "rss",
+                "urls": [f"{self.url}/forum/rss.xml"],
+                "interval": "10m",
+                "media": FORUM,
+            },
         ]
 
     # --- pages ----------------------------------------------------------------------------------------------

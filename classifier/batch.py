@@ -24,9 +24,7 @@ def _label_in_worker(posts: list[PostIn]) -> list[PostLabels]:
     return [r.labels for r in _worker.label(posts, explain=False)]
 
 
-def classify_all(
-    posts: Sequence[PostIn], settings: Settings, workers: int = 1
-) -> Iterator[PostLabels]:
+def classify_all(posts: Sequence[PostIn], settings: Settings, workers: int = 1) -> Iterator[PostLabels]:
     batches = [list(posts[i : i + BATCH]) for i in range(0, len(posts), BATCH)]
     if workers <= 1 or len(batches) <= 1:
         classifier = Classifier.load(settings)

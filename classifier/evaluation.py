@@ -71,9 +71,7 @@ def evaluate(examples: list[Example], classifier: Classifier, split: str, with_c
         "split": split,
         "posts": len(chosen),
         "model_version": classifier.version,
-        "category": classification_report(
-            gold, predicted, labels=list(Category), output_dict=True, zero_division=0
-        ),
+        "category": classification_report(gold, predicted, labels=list(Category), output_dict=True, zero_division=0),
         "confusion": {
             "labels": list(Category),
             "matrix": confusion_matrix(gold, predicted, labels=list(Category)).tolist(),

@@ -291,8 +291,9 @@ class RegionMatcher:
             word = next((w for w in words if text.startswith(w, start)), None)  # longest first
             if word is None:
                 continue
-            if word in self._yielding:  # a bare township name gives way to a division or word it overlaps
-                word = next((w for w in words if w not in self._yielding and text.startswith(w, start)), word)
+            if word in self._yielding:  # a township name gives way to a division or word it overlaps
+                if self._raw[word][4]:  # a bare one (西湖景区) also to a shorter one at its start (西湖)
+                    word = next((w for w in words if w not in self._yielding and text.startswith(w, start)), word)
                 if word in self._yielding and self._overlapped(text, start, start + len(word)):
                     continue
             reach = end = start + len(word)
@@ -361,7 +362,7 @@ def _resolve(candidates: frozenset[str], context: frozenset[str], counted: bool 
     if not candidates:
         return None, 0
     shared = adcodes.lowest_common_ancestor(sorted(candidates))
-    above = set() if counted else set(adcodes.ancestors(shared))
+    above = set() if counted or len(candidates) == 1 else set(adcodes.ancestors(shared))
     support = {
         c: max(
             (adcodes.depth(a) for a in (set(adcodes.ancestors(c)[0 if counted else 1 :]) - above) & context),

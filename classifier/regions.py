@@ -242,17 +242,8 @@ class RegionMatcher:
         for name in faint:
             short.setdefault(name, True)
         # Each name's readings, made into a `_Name` the first time a post names it (most of the 60,000 never are).
-        self._raw = {
-            name: (
-                codes.get(name, set()),
-                towns.get(name, set()),
-                faint.get(name, set()),
-                name in _WEAK_FULL or (name in _COMMON and _counties(codes.get(name, set()))),
-                short[name],
-            )
-            for name in dict.fromkeys([*codes, *towns, *faint])
-            if name not in _NOT_PLACES
-        }
+        self._readings = (codes, towns, faint, short)
+        self._raw = ({*codes, *towns, *faint}) - frozenset(_NOT_PLACES)
         self._names: dict[str, _Name] = {}
         # Township names that are no division's name (天湖, 西湖景区, 高城乡): they give way (`_mentions`).
         self._yielding = frozenset(name for name in [*towns, *faint] if name not in codes and name in self._raw)
@@ -278,7 +269,12 @@ class RegionMatcher:
     def _entry(self, word: str) -> _Name:
         entry = self._names.get(word)
         if entry is None:
-            entry = self._names[word] = _Name.of(*self._raw[word])
+            codes, towns, faint, short = self._readings
+            divisions = codes.get(word, set())
+            weak = word in _WEAK_FULL or (word in _COMMON and _counties(divisions))
+            entry = self._names[word] = _Name.of(
+                divisions, towns.get(word, set()), faint.get(word, set()), weak, short[word]
+            )
         return entry
 
     def _mentions(self, text: str) -> list[tuple[int, str]]:
@@ -292,7 +288,7 @@ class RegionMatcher:
             if word is None:
                 continue
             if word in self._yielding:  # a township name gives way to a division or word it overlaps
-                if self._raw[word][4]:  # a bare one (西湖景区) also to a shorter one at its start (西湖)
+                if self._readings[3][word]:  # a bare one (西湖景区) also to a shorter one at its start (西湖)
                     word = next((w for w in words if w not in self._yielding and text.startswith(w, start)), word)
                 if word in self._yielding and self._overlapped(text, start, start + len(word)):
                     continue

@@ -24,7 +24,6 @@ import re
 import zipfile
 from collections import defaultdict
 from functools import cache
-from importlib import metadata
 from pathlib import Path
 
 from yuqing import adcodes
@@ -116,12 +115,8 @@ def _place_words() -> set[str]:
     """Words jieba's dictionary tags as place names (乌镇 ns, 长岭 ns; not 工业 n, 幸福 a, 新华 nz, 周庄 nr) and
     uses rarely: its frequent place words are nouns of geography that are townships' names too (长江, 东北, 下山,
     下海, 井口, 大河, 那大)."""
-    spec = importlib.util.find_spec("jieba")
-    if spec is None or not spec.submodule_search_locations:
-        return set()
-    path = Path(next(iter(spec.submodule_search_locations))) / "dict.txt"
     words = set()
-    with path.open(encoding="utf-8") as handle:
+    with _jieba_dictionary().open(encoding="utf-8") as handle:
         for line in handle:
             word, frequency, tag = line.rstrip("\n").split(" ")[:3]
             if tag.startswith("ns") and int(frequency) < _FREQUENT:
@@ -129,12 +124,22 @@ def _place_words() -> set[str]:
     return words
 
 
+def _jieba_dictionary() -> Path:
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("jieba is not installed; run `make install`")
+    return Path(next(iter(spec.submodule_search_locations))) / "dict.txt"
+
+
 def _cache_file(renamed: dict[str, str]) -> Path:
-    """Where the derived table is kept: named by what it is derived from, so a new package version rebuilds it."""
+    """Where the derived table is kept: named by what it is derived from (the gazetteer, the division table, jieba's
+    dictionary, by size and time; the renamings), so that new package versions rebuild it."""
+    from yuqing.divisions import cpca_table
     from yuqing.settings import load_settings
 
-    versions = [metadata.version(package) for package in ("jionlp", "cpca", "jieba")]
-    key = json.dumps([_FORMAT, *versions, sorted(renamed.items())])
+    sources = [_gazetteer(), cpca_table(), _jieba_dictionary()]
+    stamps = [(path.name, path.stat().st_size, path.stat().st_mtime_ns) for path in sources if path.exists()]
+    key = json.dumps([_FORMAT, stamps, sorted(renamed.items())])
     digest = hashlib.sha256(key.encode()).hexdigest()[:12]
     return load_settings().data_dir / "cache" / f"townships-{digest}.json"
 

@@ -15,6 +15,15 @@ names so a place name hidden inside an ordinary word is consumed by that word. N
 two characters (every name has at least two): a dict lookup per position, measured cheaper here than the
 Aho-Corasick automaton used before (its root has a thousand children). Wire datelines (新华社北京…电)
 and a name followed by 游客/网友 (台湾游客) say where a reporter or a person is from, not where the story is.
+
+Places below the county come from jionlp's gazetteer (`yuqing.townships`): a township's full name (碧湖镇, 灵隐街道)
+and, when jieba knows it as a rare place word, its bare name (乌镇, 长岭) read as the county it lies in; other bare
+names only with their county named. A name's readings are then the divisions it names and the counties of the
+towns it names (`_Name`): alone it means a city or province before anything else, a county unless many towns share
+its name (`_alone`), and the other places in the post choose among the readings (`_choose`). A short name
+followed by a landmark, road or bay word (南湖广场, 中山街, 杭州湾大桥) is not that place when it would read as a
+province or city or as nothing certain, and a far county by its short name beside a county named surely is dropped
+(`_not_the_place`, `_far`).
 """
 
 from __future__ import annotations

@@ -150,6 +150,7 @@ class _Name:
     short: bool
     alone: str | None  # the reading when no other place helps (None: nothing below national is certain)
     certain: frozenset[str]  # the divisions this name certainly lies in, read alone
+    reach: frozenset[str]  # the places that, named too, could choose one of its readings (see `_choose`)
 
     @classmethod
     def of(cls, divisions: set[str], towns: set[str], faint: set[str], weak: bool, short: bool) -> _Name:
@@ -163,7 +164,13 @@ class _Name:
             certain = frozenset(adcodes.ancestors(shared)) - {adcodes.NATIONAL}
         else:
             certain = frozenset(adcodes.ancestors(alone)) if alone else frozenset()
-        return cls(frozenset(codes), frozenset(inside), weak or not (divisions or towns), short, alone, certain)
+        reach = {a for c in divisions for a in adcodes.ancestors(c)[1:]} | {
+            a for c in inside for a in adcodes.ancestors(c)
+        }
+        weak = weak or not (divisions or towns)
+        return cls(
+            frozenset(codes), frozenset(inside), weak, short, alone, certain, frozenset(reach - {adcodes.NATIONAL})
+        )
 
 
 # Townships elsewhere that make a county's short name uncertain alone: 长岭 (12 towns besides 长岭县) is; 武安 (4)
@@ -290,11 +297,15 @@ class RegionMatcher:
         """Leftmost-longest, non-overlapping (end, name) of places, without ordinary words and demonyms."""
         mentions, reach = [], 0
         for start in range(len(text) - 1):
-            words = self._by_start.get(text[start : start + 2])
-            if words is None or start < reach:
+            if start < reach:
                 continue
-            word = next((w for w in words if text.startswith(w, start)), None)  # longest first
-            if word is None:
+            words = self._by_start.get(text[start : start + 2])
+            if words is None:
+                continue
+            for word in words:  # longest first; a two-character one is the key itself, so it is there
+                if len(word) == 2 or text.startswith(word, start):
+                    break
+            else:
                 continue
             if word in self._yielding:  # a township name gives way to a division or word it overlaps
                 if self._readings[3][word]:  # a bare one (西湖景区) also to a shorter one at its start (西湖)
@@ -328,12 +339,17 @@ class RegionMatcher:
         mentions = self._mentions(text)
         evidence = {word: self._entry(word).certain for _, word in mentions if not self._entry(word).weak}
         contexts: dict[str, frozenset[str]] = {}  # name → the places the *other* names certainly lie in
+        everything = frozenset().union(*evidence.values()) - {adcodes.NATIONAL}  # a weak name's context
         found: list[tuple[str, bool, _Name, str]] = []  # code, whether other places chose it, the name, its text
         for end, word in mentions:
             entry = self._entry(word)
-            if word not in contexts:
-                contexts[word] = frozenset().union(*(v for k, v in evidence.items() if k != word)) - {adcodes.NATIONAL}
-            context = contexts[word]
+            if word not in evidence:
+                context = everything
+            elif word in contexts:
+                context = contexts[word]
+            else:
+                others = (v for k, v in evidence.items() if k != word)
+                context = contexts[word] = frozenset().union(*others) - {adcodes.NATIONAL}
             chosen = _choose(entry, context)
             code = chosen or entry.alone
             if code is None:
@@ -347,7 +363,7 @@ class RegionMatcher:
 def _choose(entry: _Name, context: frozenset[str]) -> str | None:
     """The reading the other places point to, else None. A township's county wins when the place it is supported by
     is more specific than the one supporting a division of that name (云溪 … 长岭: 长岭街道 of 云溪区, not 长岭县)."""
-    if not context:
+    if context.isdisjoint(entry.reach):  # most names in most posts: nothing else named near any reading
         return None
     named = [c for c in entry.codes - entry.inside if c in context]
     if len(named) == 1 and entry.inside:  # 虎丘区 … 虎丘: the district named, not 虎丘街道 of the next district

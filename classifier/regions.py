@@ -15,6 +15,15 @@ names so a place name hidden inside an ordinary word is consumed by that word. N
 two characters (every name has at least two): a dict lookup per position, measured cheaper here than the
 Aho-Corasick automaton used before (its root has a thousand children). Wire datelines (新华社北京…电)
 and a name followed by 游客/网友 (台湾游客) say where a reporter or a person is from, not where the story is.
+
+Places below the county come from jionlp's gazetteer (`yuqing.townships`): a township's full name (碧湖镇, 灵隐街道)
+and, when jieba knows it as a rare place word, its bare name (乌镇, 长岭) read as the county it lies in; other bare
+names only with their county named. A name's readings are then the divisions it names and the counties of the
+towns it names (`_Name`): alone it means a city or province before anything else, a county unless many towns share
+its name (`_alone`), and the other places in the post choose among the readings (`_choose`). A short name
+followed by a landmark, road or bay word (南湖广场, 中山街, 杭州湾大桥) is not that place when it would read as a
+province or city or as nothing certain, and a far county by its short name beside a county named surely is dropped
+(`_not_the_place`, `_far`).
 """
 
 from __future__ import annotations
@@ -26,6 +35,7 @@ from functools import cache
 
 from yuqing import adcodes
 from yuqing.divisions import names
+from yuqing.townships import base, counties, known, townships
 
 
 def _words(text: str) -> list[str]:
@@ -93,7 +103,8 @@ _NOT_PLACES = _words(
     "两天水 每天水 今天水 明天水 昨天水 当天水 白天水 天天水 已开封 未开封 没开封 开封后 开封使用 中山装 "
     "中山大学 落户县 沙县小吃 北京时间 兰州拉面 桂林米粉 柳州螺蛳粉 沙市场 和田玉 扬州炒饭 长沙发 新华社 长白山 天门山 "
     "南天门 迁安置 际上海 从江西 从江苏 亚龙湾 龙门石窟 橘子洲 一视同仁 南海网 医保定 书包头 大城市 大丰收 "
-    "知道真 明天全 关于洪 规定日 都安然 物资中 涟水河 已会同 即会同"
+    "知道真 明天全 关于洪 规定日 都安然 物资中 涟水河 已会同 即会同 部分乡镇 乡镇 城乡 "
+    "蓉城 羊城 春城 泉城 冰城 鹏城 星城"  # cities' nicknames that are also townships' names
 )
 # Where a wire service or paper filed from, and which paper it was, is not where the story happened.
 _BYLINE = re.compile(
@@ -105,21 +116,87 @@ _BYLINE_SIGNS = ("日电", "日讯", "网讯", "【", "[")  # every byline has o
 
 # What may follow a weak short form to show a place is meant; 一 only when no measure word or adverb follows it.
 _NOT_AFTER_ONE = set("个家些直样起下点定般切天次种位条")
-_MARKERS = ("镇", "乡", "街道", "一", "某", "这边", "那边", "当地", "本地", "警方", "公安局", "交警")
+_MARKERS = (
+    "镇",
+    "乡",
+    "街道",
+    "一",
+    "某",
+    "这边",
+    "那边",
+    "当地",
+    "本地",
+    "警方",
+    "公安局",
+    "交警",
+    "古镇",
+    "古城",
+    "景区",
+)
 _FEATURES = ("河", "公路", "水库", "街道")  # not 村, 路, 湖: 扶沟村里, 江汉路, 衡水湖 are in the county
+# What follows a short name to make it a landmark's name (南湖广场, 上海大厦, 中山公园): see `_not_the_place`.
+_LANDMARKS = ("广场", "公园", "大厦", "步行街", "小区", "大桥", "大楼", "花园", "新村", "大酒店", "饭店")
+# … or a road or a bay (北京路, 中山街, 南京东路, 杭州湾).
+_ROADS = ("路", "街", "大道", "大街", "巷", "湾", "东路", "西路", "南路", "北路", "中路")
+# A township whose short form is a road, a station or a square (中山东路街道, 北站街道): only its full name is read.
+_ROAD_ENDS = (*_LANDMARKS, "站", "路", "街", "大道", "巷", "门")
 
 
 @dataclass(frozen=True)
 class _Name:
-    codes: frozenset[str]
+    codes: frozenset[str]  # every reading: the divisions it names, the counties a township of that name lies in
+    inside: frozenset[str]  # the readings that are a township's county (the name lies inside, it is not the county)
     weak: bool
     short: bool
-    certain: frozenset[str]  # the divisions this name certainly lies in (all its codes share them)
+    alone: str | None  # the reading when no other place helps (None: nothing below national is certain)
+    certain: frozenset[str]  # the divisions this name certainly lies in, read alone
+    reach: frozenset[str]  # the places that, named too, could choose one of its readings (see `_choose`)
 
     @classmethod
-    def of(cls, codes: set[str], weak: bool, short: bool) -> _Name:
-        shared = adcodes.lowest_common_ancestor(sorted(codes))
-        return cls(frozenset(codes), weak, short, frozenset(adcodes.ancestors(shared)))
+    def of(cls, divisions: set[str], towns: set[str], faint: set[str], weak: bool, short: bool) -> _Name:
+        """`divisions` the name is; `towns` counties with a township of that name, `faint` those where the township
+        name is an ordinary word or a bare X镇 (read only when its county is named). See `_alone`."""
+        inside = (towns | faint) - divisions
+        alone = _alone(divisions, towns - divisions, faint - divisions)
+        codes = divisions | towns | faint
+        if alone is None and (divisions or towns):
+            shared = adcodes.lowest_common_ancestor(sorted(divisions | towns))
+            certain = frozenset(adcodes.ancestors(shared)) - {adcodes.NATIONAL}
+        else:
+            certain = frozenset(adcodes.ancestors(alone)) if alone else frozenset()
+        reach = {a for c in divisions for a in adcodes.ancestors(c)[1:]} | {
+            a for c in inside for a in adcodes.ancestors(c)
+        }
+        weak = weak or not (divisions or towns)
+        return cls(
+            frozenset(codes), frozenset(inside), weak, short, alone, certain, frozenset(reach - {adcodes.NATIONAL})
+        )
+
+
+# Townships elsewhere that make a county's short name uncertain alone: 长岭 (12 towns besides 长岭县) is; 武安 (4)
+# and 榆树 (6), which the corpus names alone for the county and never for one of those towns, are not.
+_SEVERAL = 8
+
+
+def _alone(divisions: set[str], towns: set[str], faint: set[str]) -> str | None:
+    """What a name means with no other place to help. A city or province before any county or township (中山, 海南);
+    a county before townships of its name, unless `_SEVERAL` or more other counties have one (长岭: 长岭县 in Jilin
+    and twelve 长岭镇/乡/街道 elsewhere). Else what all readings share (for a township name, the ones `towns` read
+    alone; `faint` need their county named), when that is below national."""
+    readings = divisions | towns
+    if divisions:
+        reading = _division(frozenset(divisions))
+        if reading is not None and adcodes.level(reading) != "county":
+            return reading
+        if reading is not None and len(towns | faint) < _SEVERAL:
+            return reading
+        readings |= faint
+    if not readings:
+        return None
+    if len(readings) == 1:
+        return next(iter(readings))
+    shared = adcodes.lowest_common_ancestor(sorted(readings))
+    return None if shared == adcodes.NATIONAL else shared
 
 
 def _forms(name: str) -> list[str]:
@@ -141,7 +218,14 @@ def _forms(name: str) -> list[str]:
 class RegionMatcher:
     """Finds division codes in simplified-Chinese text; build once (`default`) and reuse."""
 
-    def __init__(self, table: dict[str, str], renamed: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        table: dict[str, str],
+        renamed: dict[str, str] | None = None,
+        townships: dict[str, frozenset[str]] | None = None,
+        known: frozenset[str] = frozenset(),
+        newer: dict[str, str] | None = None,
+    ) -> None:
         codes: dict[str, set[str]] = defaultdict(set)
         short: dict[str, bool] = {}
         entries = [(code, name) for code, name in table.items() if code != adcodes.NATIONAL and name not in _NOT_NAMES]
@@ -152,12 +236,35 @@ class RegionMatcher:
             for form in _forms(name):
                 codes[form].add(adcodes.normalise(code))
                 short.setdefault(form, True)
-        self._names = {
-            name: _Name.of(found, name in _WEAK_FULL or (name in _COMMON and _counties(found)), short[name])
-            for name, found in codes.items()
-        }
+        self._words = set(codes)  # the division names and their short forms: jieba's vocabulary
+        for name, code in (newer or {}).items():  # the gazetteer's county names the table lacks: full names only
+            if name not in codes:
+                codes[name].add(code)
+                short[name] = False
+        towns: dict[str, set[str]] = defaultdict(set)  # township name (full or short) → counties, read alone
+        faint: dict[str, set[str]] = defaultdict(set)  # … read only when the county is named
+        for name, lying_in in (townships or {}).items():
+            bare = base(name)
+            if len(bare) < 2:  # 乌镇 of 佳县 (read only with its county); 城镇, 古镇 (words, never read)
+                if name in known:
+                    faint[name] |= lying_in
+                continue
+            towns[name] |= lying_in
+            short.setdefault(name, False)
+            if bare.endswith(_ROAD_ENDS) or bare in _NOT_NAMES:  # 中山东路街道: the short form is a road
+                continue
+            (towns if bare in known and bare not in _COMMON else faint)[bare] |= lying_in
+            short.setdefault(bare, True)
+        for name in faint:
+            short.setdefault(name, True)
+        # Each name's readings, made into a `_Name` the first time a post names it (most of the 60,000 never are).
+        self._readings = (codes, towns, faint, short)
+        self._raw = ({*codes, *towns, *faint}) - frozenset(_NOT_PLACES)
+        self._names: dict[str, _Name] = {}
+        # Township names that are no division's name (天湖, 西湖景区, 高城乡): they give way (`_mentions`).
+        self._yielding = frozenset(name for name in [*towns, *faint] if name not in codes and name in self._raw)
         by_start: dict[str, list[str]] = defaultdict(list)
-        for word in dict.fromkeys([*self._names, *_NOT_PLACES]):
+        for word in dict.fromkeys([*self._raw, *_NOT_PLACES]):
             if len(word) < 2:
                 raise ValueError(f"division name {word!r} is shorter than two characters")
             by_start[word[:2]].append(word)
@@ -166,67 +273,157 @@ class RegionMatcher:
     @classmethod
     @cache
     def default(cls) -> RegionMatcher:
-        return cls(names(), _RENAMED)
+        """The division table, its renamings (ours, then the gazetteer's newer county names) and the townships."""
+        table = names()
+        newer = {n: c for n, c in counties(_RENAMED).items() if adcodes.level(c) == "county"}
+        return cls(table, _RENAMED, townships(_RENAMED), known(_RENAMED), newer)
 
     def vocabulary(self) -> list[str]:
-        return sorted(self._names)
+        """Division names and their short forms (not townships: jieba's words, and so the model, stay as trained)."""
+        return sorted(self._words)
+
+    def _entry(self, word: str) -> _Name:
+        entry = self._names.get(word)
+        if entry is None:
+            codes, towns, faint, short = self._readings
+            divisions = codes.get(word, set())
+            weak = word in _WEAK_FULL or (word in _COMMON and _counties(divisions))
+            entry = self._names[word] = _Name.of(
+                divisions, towns.get(word, set()), faint.get(word, set()), weak, short[word]
+            )
+        return entry
 
     def _mentions(self, text: str) -> list[tuple[int, str]]:
         """Leftmost-longest, non-overlapping (end, name) of places, without ordinary words and demonyms."""
         mentions, reach = [], 0
         for start in range(len(text) - 1):
+            if start < reach:
+                continue
             words = self._by_start.get(text[start : start + 2])
-            if words is None or start < reach:
+            if words is None:
                 continue
-            word = next((w for w in words if text.startswith(w, start)), None)  # longest first
-            if word is None:
+            for word in words:  # longest first; a two-character one is the key itself, so it is there
+                if len(word) == 2 or text.startswith(word, start):
+                    break
+            else:
                 continue
+            if word in self._yielding:  # a township name gives way to a division or word it overlaps
+                if self._readings[3][word]:  # a bare one (西湖景区) also to a shorter one at its start (西湖)
+                    word = next((w for w in words if w not in self._yielding and text.startswith(w, start)), word)
+                if word in self._yielding and self._overlapped(text, start, start + len(word)):
+                    continue
             reach = end = start + len(word)
-            if word in self._names and not _demonym(text, end) and not _feature_named(text, end, self._names[word]):
+            if word in self._raw and not _demonym(text, end) and not _not_the_place(text, end, self._entry(word)):
                 mentions.append((end, word))
         return mentions
 
+    def _overlapped(self, text: str, start: int, end: int) -> bool:
+        """Whether a division name or an ordinary word of `_NOT_PLACES` starts inside text[start:end] (今天湖口 is
+        湖口 after 今, not the township 天湖; 西湖景区 is 西湖's scenic area, not a township of Fuyang)."""
+        for inner in range(start + 1, end):
+            words = self._by_start.get(text[inner : inner + 2], ())
+            if any(w not in self._yielding and text.startswith(w, inner) for w in words):
+                return True
+        return False
+
     def find(self, text: str) -> list[str]:
         """Codes in order of first mention, de-duplicated, only the most specific of nested ones."""
-        if any(sign in text for sign in _BYLINE_SIGNS):
-            text = _BYLINE.sub(lambda m: " " * len(m.group()), text)
-        mentions = self._mentions(text)
-        evidence = {word: self._names[word].certain for _, word in mentions if not self._names[word].weak}
-        contexts: dict[str, frozenset[str]] = {}  # name → the places the *other* names certainly lie in
-        codes = []
-        for end, word in mentions:
-            entry = self._names[word]
-            if word not in contexts:
-                contexts[word] = frozenset().union(*(v for k, v in evidence.items() if k != word)) - {adcodes.NATIONAL}
-            context = contexts[word]
-            code = _resolve(entry.codes, context)
-            if code is None:
-                continue
-            if entry.weak and not (adcodes.parent(code) in context or _marked(text, end, entry)):
-                continue
-            codes.append(code)
+        codes = [code for code, _ in self.readings(text)]
         unique = list(dict.fromkeys(codes))
         return [c for c in unique if not any(adcodes.is_below(other, c) for other in unique)]
 
+    def readings(self, text: str) -> list[tuple[str, str]]:
+        """(code, the name read as it) for every place name kept, in order: what `find` is made of."""
+        if any(sign in text for sign in _BYLINE_SIGNS):
+            text = _BYLINE.sub(lambda m: " " * len(m.group()), text)
+        mentions = self._mentions(text)
+        evidence = {word: self._entry(word).certain for _, word in mentions if not self._entry(word).weak}
+        contexts: dict[str, frozenset[str]] = {}  # name → the places the *other* names certainly lie in
+        everything = frozenset().union(*evidence.values()) - {adcodes.NATIONAL}  # a weak name's context
+        found: list[tuple[str, bool, _Name, str]] = []  # code, whether other places chose it, the name, its text
+        for end, word in mentions:
+            entry = self._entry(word)
+            if word not in evidence:
+                context = everything
+            elif word in contexts:
+                context = contexts[word]
+            else:
+                others = (v for k, v in evidence.items() if k != word)
+                context = contexts[word] = frozenset().union(*others) - {adcodes.NATIONAL}
+            chosen = _choose(entry, context)
+            code = chosen or entry.alone
+            if code is None:
+                continue
+            if entry.weak and not (_vouched(code, entry, context) or _marked(text, end, entry)):
+                continue
+            found.append((code, chosen is not None, entry, word))
+        return [(code, word) for code, chosen, entry, word in found if chosen or not _far(code, entry, found)]
 
-def _resolve(candidates: frozenset[str], context: frozenset[str]) -> str | None:
-    """One code for a name: the candidate the other places point to, else what all candidates share."""
-    if len(candidates) == 1:
-        return next(iter(candidates))
+
+def _choose(entry: _Name, context: frozenset[str]) -> str | None:
+    """The reading the other places point to, else None. A township's county wins when the place it is supported by
+    is more specific than the one supporting a division of that name (云溪 … 长岭: 长岭街道 of 云溪区, not 长岭县)."""
+    if context.isdisjoint(entry.reach):  # most names in most posts: nothing else named near any reading
+        return None
+    named = [c for c in entry.codes - entry.inside if c in context]
+    if len(named) == 1 and entry.inside:  # 虎丘区 … 虎丘: the district named, not 虎丘街道 of the next district
+        return named[0]
+    division, depth = _resolve(entry.codes - entry.inside, context)
+    town, town_depth = _resolve(entry.inside | (entry.codes & entry.inside), context, counted=True)
+    if town is None or town_depth <= depth or town_depth < 2:  # a province alone does not make it a township
+        return division
+    if town_depth < 3 and entry.alone is not None and adcodes.level(entry.alone) != "county":
+        return division  # 舟山, 吉林, 林芝 are the city unless the township's own county is named
+    return town
+
+
+def _resolve(candidates: frozenset[str], context: frozenset[str], counted: bool = False) -> tuple[str | None, int]:
+    """The candidate below the most specific place named above it (阳泉 beats 山西 for 城区), and that place's depth;
+    `counted`: the candidates are townships' counties, so a county named counts itself."""
+    if not candidates:
+        return None, 0
     shared = adcodes.lowest_common_ancestor(sorted(candidates))
-    above = set(adcodes.ancestors(shared))
+    above = set() if counted or len(candidates) == 1 else set(adcodes.ancestors(shared))
     support = {
-        c: max((adcodes.depth(a) for a in (set(adcodes.ancestors(c)[1:]) - above) & context), default=0)
+        c: max(
+            (adcodes.depth(a) for a in (set(adcodes.ancestors(c)[0 if counted else 1 :]) - above) & context),
+            default=0,
+        )
         for c in candidates
     }
     best = max(support.values())
     fitting = [c for c in candidates if support[c] == best]
-    if best and len(fitting) == 1:  # the most specific place named above it decides (阳泉 beats 山西 for 城区)
-        return fitting[0]
+    return (fitting[0], best) if best and len(fitting) == 1 else (None, 0)
+
+
+def _division(candidates: frozenset[str]) -> str | None:
+    """A division name alone: a city or province before any county of that short name (中山, 海南), else what all
+    candidates share when that is below national."""
+    if len(candidates) == 1:
+        return next(iter(candidates))
+    shared = adcodes.lowest_common_ancestor(sorted(candidates))
     depths = sorted(adcodes.depth(c) for c in candidates)
-    if depths[0] < depths[1]:  # 中山, 海南: a city or province is meant before any county of that short name
+    if depths[0] < depths[1]:
         return min(candidates, key=adcodes.depth)
     return None if shared == adcodes.NATIONAL else shared
+
+
+def _vouched(code: str, entry: _Name, context: frozenset[str]) -> bool:
+    """A weak name counts when the place above it is named: a county's city, a township's county."""
+    return code in context if code in entry.inside else adcodes.parent(code) in context
+
+
+def _far(code: str, entry: _Name, found: list[tuple[str, bool, _Name, str]]) -> bool:
+    """A county named by its short form alone, in another province than a county the post names surely (by its full
+    name, or chosen by the other places), is doubtful: 南湖 beside 岳阳楼区 is more likely a street or a square there
+    than Jiaxing's district. It is dropped, unless something else in the post lies in its province."""
+    if not entry.short or adcodes.level(code) != "county":
+        return False
+    province = adcodes.province_of(code)
+    beside = [c for c, chosen, other, _ in found if other is not entry and (chosen or not other.short)]
+    return any(adcodes.level(c) == "county" and adcodes.province_of(c) != province for c in beside) and not any(
+        other is not entry and adcodes.province_of(c) == province for c, _, other, _ in found
+    )
 
 
 def _counties(codes: set[str]) -> bool:
@@ -241,9 +438,17 @@ def _marked(text: str, end: int, entry: _Name) -> bool:
     return not (text.startswith("一", end) and text[end + 1 : end + 2] in _NOT_AFTER_ONE)
 
 
-def _feature_named(text: str, end: int, entry: _Name) -> bool:
-    """秦淮河, 临江公路, 东海街道: a river, road or subdistrict that shares a county's short name is not the county."""
-    return entry.short and text.startswith(_FEATURES, end)
+def _not_the_place(text: str, end: int, entry: _Name) -> bool:
+    """秦淮河, 临江公路, 东海街道: not the county. 南湖广场, 上海大厦, 中山公园 (a landmark), 北京路, 中山街, 杭州湾
+    (a road, a bay): named after a province or city, or after a name no one place is certain for, they can be
+    anywhere; named after a county they are mostly in it (江汉路, 天河公园), so that reading stays."""
+    if not entry.short:
+        return False
+    if text.startswith(_FEATURES, end):
+        return True
+    if not text.startswith(_LANDMARKS, end) and not (text.startswith(_ROADS, end) and not text.startswith("街道", end)):
+        return False
+    return entry.alone is None or entry.alone in entry.inside or adcodes.level(entry.alone) in ("province", "city")
 
 
 def _demonym(text: str, end: int) -> bool:

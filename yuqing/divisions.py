@@ -14,7 +14,8 @@ from pathlib import Path
 from yuqing import adcodes
 
 
-def _cpca_table() -> Path:
+def cpca_table() -> Path:
+    """The division table's file (cpca's CSV)."""
     spec = importlib.util.find_spec("cpca")
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError("the cpca package (division data) is not installed; run `make install`")
@@ -25,7 +26,7 @@ def _cpca_table() -> Path:
 def names() -> dict[str, str]:
     """6-digit code → name, e.g. 331102 → 莲都区."""
     table: dict[str, str] = {adcodes.NATIONAL: "全国"}
-    with _cpca_table().open(encoding="utf-8") as handle:
+    with cpca_table().open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             code = row["adcode"][:6]
             if adcodes.normalise(code) == code:  # skip municipalities' 市辖区 pseudo-cities

@@ -15,10 +15,11 @@ from sklearn.metrics import classification_report, confusion_matrix, f1_score
 from sklearn.model_selection import StratifiedKFold
 
 from classifier.corpus import Example, select
-from classifier.figures import read_figures, severity_of
+from classifier.figures import read_figures
 from classifier.labeller import Classifier
 from classifier.model import SEED, frame
 from classifier.regions import RegionMatcher
+from classifier.severity import severity_of
 from classifier.tokens import segmenter
 from classifier.training import fit
 from yuqing.records import PostIn

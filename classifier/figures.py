@@ -1,4 +1,4 @@
-"""Casualties, loss and magnitude read from a post, and the severity level they give (DOMAIN.md §2).
+"""Casualties, loss and magnitude read from a post (DOMAIN.md §2); `classifier.severity` turns them into a level.
 
 A figure is read only next to the words that say what it counts (3人死亡, 死亡人数升至十二人, 2死5伤, 重伤12人,
 直接经济损失1.2亿元, 6.8级地震), so dates, times, ages, house numbers and the rescued or evacuated are never taken for
@@ -14,18 +14,14 @@ casualties. Conventions, so that a reader can check a result by hand:
   injured, but people "still in hospital for treatment" after an incident are.
 - A headline's 一 counts without 名 (一工人离世); a death stated of one unnumbered person (王大爷没救过来,
   男子坠楼身亡) is 1 when the post has no other death figure.
-- Wording (config `severity_wording`) counts only about the incident: 重大透水事故 is 重大事故, but 重大决策, 重大问题,
-  重大事故隐患, 重大突发事件应急预案, 重大责任事故罪 and 不属于重大事故 are not.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
-from yuqing.config_models import CategoriesConfig
-from yuqing.vocabulary import SEVERITY_GRAVEST_FIRST
+from classifier.numerals import BIG, NUM, number
 
 # Traditional → simplified for the characters the patterns below use, plus full-width digits; one char for one, so
 # positions do not move. Cheaper than a full conversion on every post, and the caller may not have converted.
@@ -36,18 +32,17 @@ _FOLD = str.maketrans(
     "泄矿职处于离当财产减严谨绝属构并边周学师众游们群0123456789.",
 )
 
-_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_TENS = {"廿": 20, "卅": 30}
-_UNITS = {"十": 10, "百": 100, "千": 1000}
-_BIG = {"万": 10_000, "亿": 100_000_000}
 
-# A number: Arabic (1,200 / 1.2 / 3000万), 数十/几百 (a lower bound), or Chinese (三十, 两千三百, 一亿二千万).
-_NUM = r"(?:\d+(?:,\d{3})*(?:\.\d+)?[万亿]?|[数几][十百千万]|[零〇一二两三四五六七八九十廿卅百千万亿]+)"
+def fold(text: str) -> str:
+    """The post with the characters the patterns read folded to simplified, full-width digits to ASCII."""
+    return text.translate(_FOLD)
+
+
 _ABOUT = r"(?:余|多|来|几)?"  # 三十余人 → 30: the lower bound
 _END = r"(?=[，。；、！？：）)\s,.;!?:]|$)"  # a bare number must end its clause (死亡3天后 is not a count)
 _GE = r"个(?!月|小时|多月|星期)"  # 3个人, not 3个月
 _WHO = rf"(?:人|名|位|{_GE})"
-_CLAUSE_BREAK = "，。；、！？：,;!?:\n"
+CLAUSE_BREAK = "，。；、！？：,;!?:\n"
 
 _DEATH = (
     r"(?:死亡|遇难|罹难|身亡|丧生|殒命|丧命|不治|去世|离世|牺牲|殉职|遇害|溺亡"
@@ -70,7 +65,7 @@ _NOUN = (
 _PERSON = r"[人子童孩娃婴者客生员警民妇手师兵翁爷奶叔姨哥姐弟妹]"  # 一男子, 一工人, 一游客: a person, not 一工厂
 # 死亡人数升至12人, 遇难者达30人; in 死亡人数已由最初通报的18人升至31人 the figure it rose from is passed over.
 _RISE = (
-    rf"(?:人数)?(?:已|已经)?(?:由[^，。；]{{0,8}}?{_NUM}{_WHO}?)?"
+    rf"(?:人数)?(?:已|已经)?(?:由[^，。；]{{0,8}}?{NUM}{_WHO}?)?"
     r"(?:上升|攀升|增加|增|升|上调|累计|共|合计)?(?:至|到|达|为)?(?:约|超过|超|逾)?"
 )
 
@@ -79,26 +74,26 @@ def _counted(verb: str) -> list[str]:
     """The word orders of a count of people: 3人死亡, 3名工人全部遇难, 一工人离世 (a headline's 一 needs no 名, but
     一转身人就没了 is someone gone, not dead), and 死亡人数升至3人 / 死亡3人."""
     return [
-        rf"(?P<n>{_NUM}){_ABOUT}(?:{_WHO}{_ADVERBS}|(?:名|位|{_GE}){_NOUN}{{1,8}}?{_ADVERBS}){verb}",
-        rf"(?P<n>一){_NOUN}{{0,6}}?{_PERSON}[^\s\d{_CLAUSE_BREAK}]{{0,4}}?{_ADVERBS}(?!没了){verb}",
-        rf"{verb}(?:者|的)?{_RISE}(?P<n>{_NUM}){_ABOUT}(?:{_WHO}|{_END})",
+        rf"(?P<n>{NUM}){_ABOUT}(?:{_WHO}{_ADVERBS}|(?:名|位|{_GE}){_NOUN}{{1,8}}?{_ADVERBS}){verb}",
+        rf"(?P<n>一){_NOUN}{{0,6}}?{_PERSON}[^\s\d{CLAUSE_BREAK}]{{0,4}}?{_ADVERBS}(?!没了){verb}",
+        rf"{verb}(?:者|的)?{_RISE}(?P<n>{NUM}){_ABOUT}(?:{_WHO}|{_END})",
     ]
 
 
 # Each way of stating a figure, with the count in group `n`, under the measure it counts.
 _FORMS: list[tuple[str, str]] = [
     *[("deaths", form) for form in _counted(_DEATH)],
-    ("deaths", rf"(?P<n>{_NUM}){_ABOUT}(?:(?:名|位|具){_NOUN}{{0,4}}?)?(?:遇难者|罹难者|死者|遗体)"),
-    ("deaths", rf"(?P<n>{_NUM}){_ABOUT}条人命"),
-    ("deaths", rf"{_KILLED}死了?(?P<n>{_NUM}){_ABOUT}{_WHO}"),
-    ("deaths", rf"一家(?P<n>{_NUM})口[^。；！？\d零〇一二两三四五六七八九十]{{0,16}}?{_DEATH}"),
+    ("deaths", rf"(?P<n>{NUM}){_ABOUT}(?:(?:名|位|具){_NOUN}{{0,4}}?)?(?:遇难者|罹难者|死者|遗体)"),
+    ("deaths", rf"(?P<n>{NUM}){_ABOUT}条人命"),
+    ("deaths", rf"{_KILLED}死了?(?P<n>{NUM}){_ABOUT}{_WHO}"),
+    ("deaths", rf"一家(?P<n>{NUM})口[^。；！？\d零〇一二两三四五六七八九十]{{0,16}}?{_DEATH}"),
     *[("missing", form) for form in _counted(_MISSING)],
     *[("serious", form) for form in _counted(_SERIOUS)],
     *[("light", form) for form in _counted(_LIGHT)],
     *[("injuries", form) for form in _counted(_INJURY)],
-    ("injuries", rf"(?:伤者|伤员){_RISE}(?P<n>{_NUM}){_ABOUT}(?:{_WHO}|{_END})"),
-    ("injuries", rf"伤了(?P<n>{_NUM}){_ABOUT}{_WHO}"),
-    ("injuries", rf"(?P<n>{_NUM}){_ABOUT}{_WHO}(?:仍|正)?(?:在医院|住院)(?:接受)?(?:治疗|救治)"),
+    ("injuries", rf"(?:伤者|伤员){_RISE}(?P<n>{NUM}){_ABOUT}(?:{_WHO}|{_END})"),
+    ("injuries", rf"伤了(?P<n>{NUM}){_ABOUT}{_WHO}"),
+    ("injuries", rf"(?P<n>{NUM}){_ABOUT}{_WHO}(?:仍|正)?(?:在医院|住院)(?:接受)?(?:治疗|救治)"),
 ]
 # Every form begins with a numeral or a casualty word: checking that first skips most positions of a post at once.
 _STARTS = (
@@ -112,9 +107,9 @@ _FIGURE = re.compile(
     + "(?:"
     + "|".join(
         [
-            rf"(?P<deaths_c>{_NUM}){_WHO}?死(?!亡|者|伤)"
-            rf"(?:[、，]?(?P<injuries_c>{_NUM}){_WHO}?伤(?!势|情|者|员|亡|心|残|害)"
-            rf"|[、，]?(?P<missing_c>{_NUM}){_WHO}?{_MISSING}|{_END})",
+            rf"(?P<deaths_c>{NUM}){_WHO}?死(?!亡|者|伤)"
+            rf"(?:[、，]?(?P<injuries_c>{NUM}){_WHO}?伤(?!势|情|者|员|亡|心|残|害)"
+            rf"|[、，]?(?P<missing_c>{NUM}){_WHO}?{_MISSING}|{_END})",
             *(body.replace("(?P<n>", f"(?P<{measure}_{i}>") for i, (measure, body) in enumerate(_FORMS)),
         ]
     )
@@ -137,13 +132,13 @@ _ZEROED = {"none": ("deaths", "injuries"), "no_deaths": ("deaths",), "no_injurie
 _OTHERS = re.compile(r"其余|其他|其它|另|周边|此外")  # 其余人员无伤亡 says nothing of the whole incident
 # One unnumbered person stated dead; the clause before the verb must name no number and no group.
 _ONE_DEATH = re.compile(
-    rf"(?:^|[{_CLAUSE_BREAK}\s])(?P<who>[^{_CLAUSE_BREAK}\s\d零〇一二两三四五六七八九十百千万几数多们等些群家]{{1,10}}?)"
+    rf"(?:^|[{CLAUSE_BREAK}\s])(?P<who>[^{CLAUSE_BREAK}\s\d零〇一二两三四五六七八九十百千万几数多们等些群家]{{1,10}}?)"
     r"(?:(?:经(?:全力)?抢救无效|抢救无效|当场|不幸)(?:死亡|遇难|去世|离世)|没能?(?:抢)?救过来|未能(?:抢)?救过来|不治身亡|身亡"
     r"|牺牲|遇害|溺亡|(?<=人)(?:就|也|当场)?没了(?!\w))"
 )
 _LOSS = re.compile(
     rf"(?:直接)?(?:经济|财产)?损失(?:估计|预计|估算|初步估算|初步统计)?(?:约|达|超过|超|近|逾|共计|合计|高达)?"
-    rf"(?P<n>{_NUM}){_ABOUT}(?P<unit>[万亿])?(?:余|多)?(?P<yuan>元)?"
+    rf"(?P<n>{NUM}){_ABOUT}(?P<unit>[万亿])?(?:余|多)?(?P<yuan>元)?"
 )
 _LOSS_AVOIDED = re.compile(r"避免|挽回|减少|减轻")
 _MAGNITUDE = re.compile(
@@ -152,12 +147,6 @@ _MAGNITUDE = re.compile(
     r"|震[^。；\n]{0,10}?(?P<k>\d+\.\d)级"  # 又震了 刚刚6.0级: a decimal magnitude just after 震
 )
 
-# Wording counts only about an incident: it names one (重大事故) or one follows in its clause (特别重大火灾事故), and
-# it is not a hazard, a plan or a policy (重大事故隐患, 重大突发事件应急预案, 重大决策) nor denied or prevented.
-_INCIDENT = re.compile(r"事故|事件|火灾|灾害|灾难|爆炸|地震|险情|疫情|泄漏|坍塌|垮塌|透水|矿难|洪灾")
-_NOT_INCIDENT_AFTER = re.compile(r"隐患|风险|预案|演练|防范|预防|的发生|决策|政策|问题|项目|部署|改革|工程|会议|罪")
-_NOT_INCIDENT_BEFORE = re.compile(r"防范|遏制|预防|杜绝|避免|防止|排查|整治|消除|严防|谨防|不属于|不是|未构成|并非|非")
-_WINDOW = 10
 
 
 @dataclass(frozen=True)
@@ -170,33 +159,6 @@ class Figures:
     magnitude: float | None = None  # earthquake magnitude
 
 
-def number(text: str) -> float | None:
-    """A numeral as a number (数十 as its lower bound, 20); None when it is no number, as a bare 万."""
-    if text[0].isdigit():
-        unit = _BIG.get(text[-1], 1)
-        return float(text.rstrip("万亿").replace(",", "")) * unit
-    if text[0] in "数几":
-        return 2.0 * _UNITS.get(text[1], _BIG.get(text[1], 1))
-    if all(char in _DIGITS for char in text):  # 二〇二四: digit by digit
-        return float("".join(str(_DIGITS[char]) for char in text))
-    total, section, digit = 0, 0, None
-    for char in text:
-        if char in _DIGITS:
-            digit = _DIGITS[char]
-        elif char in _TENS:
-            section += _TENS[char]
-        elif char in _UNITS:
-            section += (1 if digit is None else digit) * _UNITS[char]
-            digit = None
-        else:
-            if section == 0 and digit is None:
-                return None
-            total += (section + (digit or 0)) * _BIG[char]
-            section, digit = 0, None
-    value = total + section + (digit or 0)
-    return float(value) if value or text[0] in "零〇" else None
-
-
 def _counts(text: str) -> dict[str, int]:
     """The latest count of each measure: a later figure, a stated zero included, replaces an earlier one."""
     found: dict[str, tuple[int, int]] = {}
@@ -205,7 +167,7 @@ def _counts(text: str) -> dict[str, int]:
             if value is not None and (count := number(value)) is not None:
                 found[name.rsplit("_", 1)[0]] = (match.start(name), int(count))
     for match in _NONE_HURT.finditer(text):
-        clause = re.split(f"[{_CLAUSE_BREAK}]", text[max(0, match.start() - 8) : match.start()])[-1]
+        clause = re.split(f"[{CLAUSE_BREAK}]", text[max(0, match.start() - 8) : match.start()])[-1]
         if _OTHERS.search(clause) or clause.endswith("有"):  # 有没有人受伤？ is a question
             continue
         for measure in _ZEROED[match.lastgroup or ""]:
@@ -221,7 +183,7 @@ def _one_unnumbered_death(text: str) -> bool:
 
 def read_figures(text: str) -> Figures:
     """Every figure the post states; None for what it does not state."""
-    text = text.translate(_FOLD)
+    text = fold(text)
     casualties = _MAY_COUNT.search(text) is not None
     counts = _counts(text) if casualties else {}
     deaths, injuries, serious = counts.get("deaths"), counts.get("injuries"), counts.get("serious")
@@ -245,10 +207,10 @@ def _loss(text: str) -> int | None:
         return None
     for match in _LOSS.finditer(text):
         figure, unit = match.group("n"), match.group("unit") or ""
-        in_money = match.group("yuan") or unit or figure[-1] in _BIG  # 损失3人 is no sum of money
+        in_money = match.group("yuan") or unit or figure[-1] in BIG  # 损失3人 is no sum of money
         value = number(figure)
         if value is not None and in_money and not _LOSS_AVOIDED.search(text, max(0, match.start() - 4), match.start()):
-            loss = round(value * _BIG.get(unit, 1))
+            loss = round(value * BIG.get(unit, 1))
     return loss
 
 
@@ -259,65 +221,3 @@ def _magnitude(text: str) -> float | None:
     for match in _MAGNITUDE.finditer(text):
         magnitude = float(match.group("m") or match.group("n") or match.group("k"))
     return magnitude
-
-
-@lru_cache(maxsize=8)
-def _wording_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
-    """The configured phrases as one pattern, phrase i in group `w<i>`; a phrase ending in 事故 also matches with the
-    kind of accident inside (重大透水事故, 特别重大火灾事故). Cached because the config rarely changes."""
-    bodies = []
-    for i, phrase in enumerate(phrases):
-        body = re.escape(phrase)
-        if phrase.endswith("事故"):
-            body = re.escape(phrase[:-2]) + rf"[^\s\d{_CLAUSE_BREAK}]{{0,6}}?事故"
-        bodies.append(f"(?P<w{i}>{body})")
-    return re.compile("|".join(bodies))
-
-
-def _wording_levels(text: str, categories: CategoriesConfig) -> list[str]:
-    """Levels the post states in words about the incident itself."""
-    if not categories.severity_wording:
-        return []
-    phrases = tuple(sorted(categories.severity_wording, key=len, reverse=True))  # 特别重大事故 before 重大事故
-    levels = []
-    for match in _wording_pattern(phrases).finditer(text):
-        before = text[max(0, match.start() - 4) : match.start()]
-        after = re.split(f"[{_CLAUSE_BREAK}]", text[match.end() : match.end() + _WINDOW], maxsplit=1)[0]
-        about = match.group() + after
-        if (
-            _INCIDENT.search(about)
-            and not _NOT_INCIDENT_AFTER.search(about)
-            and not _NOT_INCIDENT_BEFORE.search(before)
-        ):
-            levels.append(categories.severity_wording[phrases[int(str(match.lastgroup)[1:])]])
-    return levels
-
-
-def _level(criterion: str, value: float | None, categories: CategoriesConfig) -> str | None:
-    """The gravest level whose threshold the value reaches."""
-    if value is None:
-        return None
-    for level in SEVERITY_GRAVEST_FIRST:
-        threshold = getattr(categories.severity[level], criterion)
-        if threshold is not None and value >= threshold:
-            return level
-    return None
-
-
-def severity_of(figures: Figures, text: str, categories: CategoriesConfig) -> str | None:
-    """The gravest level that any single criterion gives; None when neither figures nor wording give one."""
-    dead_or_missing = None
-    if figures.deaths is not None or figures.missing is not None:
-        dead_or_missing = (figures.deaths or 0) + (figures.missing or 0)
-    serious = figures.serious_injuries
-    if serious is None and figures.injuries is not None:
-        serious = 0  # injured, none stated serious: a casualty incident, at least the level that 0 serious gives
-    found = [
-        _level("deaths", dead_or_missing, categories),
-        _level("serious_injuries", serious, categories),
-        _level("direct_loss_cny", figures.loss_cny, categories),
-        _level("magnitude", figures.magnitude, categories),
-        *_wording_levels(text.translate(_FOLD), categories),
-    ]
-    levels = [level for level in found if level is not None]
-    return min(levels, key=SEVERITY_GRAVEST_FIRST.index) if levels else None

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from classifier.corpus import analysis_text
-from classifier.figures import read_figures, severity_of
+from classifier.figures import read_figures
 from classifier.model import Models, frame
 from classifier.regions import RegionMatcher
 from classifier.schemes import apply_schemes, compile_schemes, decide
+from classifier.severity import severity_of
 from classifier.tokens import segmenter
 from yuqing.records import Casualties, PostIn, PostLabels
 from yuqing.settings import Settings

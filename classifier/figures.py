@@ -25,17 +25,23 @@ from classifier.numerals import BIG, NUM, number
 
 # Traditional → simplified for the characters the patterns below use, plus full-width digits; one char for one, so
 # positions do not move. Cheaper than a full conversion on every post, and the caller may not have converted.
-_FOLD = str.maketrans(
+_TRADITIONAL = (
     "傷難喪蹤聯級無沒報導數達餘萬億兩號歲時點經濟損員幾來殞災別較過發現體遺約條個計暫輕燒負醫療維勢險決問項會議專壞搶獲轉隱預"
-    "洩礦職處於離當財產減嚴謹絕屬構並邊週學師眾遊們羣０１２３４５６７８９．",
-    "伤难丧踪联级无没报导数达余万亿两号岁时点经济损员几来殒灾别较过发现体遗约条个计暂轻烧负医疗维势险决问项会议专坏抢获转隐预"
-    "泄矿职处于离当财产减严谨绝属构并边周学师众游们群0123456789.",
+    "洩礦職處於離當財產減嚴謹絕屬構並邊週學師眾遊們羣０１２３４５６７８９．"
 )
+_SIMPLIFIED = (
+    "伤难丧踪联级无没报导数达余万亿两号岁时点经济损员几来殒灾别较过发现体遗约条个计暂轻烧负医疗维势险决问项会议专坏抢获转隐预"
+    "泄矿职处于离当财产减严谨绝属构并边周学师众游们群0123456789."
+)
+_FOLD = str.maketrans(_TRADITIONAL, _SIMPLIFIED)
+_FOLDABLE = re.compile(f"[{_TRADITIONAL}]")
 
 
 def fold(text: str) -> str:
-    """The post with the characters the patterns read folded to simplified, full-width digits to ASCII."""
-    return text.translate(_FOLD)
+    """The post with the characters the patterns read folded to simplified, full-width digits to ASCII. Posts
+    reach the classifier already simplified, so most have nothing to fold: looking first is several times cheaper
+    than `str.translate`, which costs a dictionary lookup per character."""
+    return text.translate(_FOLD) if _FOLDABLE.search(text) else text
 
 
 _ABOUT = r"(?:余|多|来|几)?"  # 三十余人 → 30: the lower bound

@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from classifier.figures import CLAUSE_BREAK, Figures, fold
+from classifier.casualties import CLAUSE_BREAK
+from classifier.figures import Figures, fold
 from yuqing.config_models import CategoriesConfig
 from yuqing.vocabulary import SEVERITY_GRAVEST_FIRST
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from classifier import figures
+from classifier import casualties, figures
 from classifier.corpus import read_corpus
 from classifier.figures import Figures, read_figures
 from classifier.numerals import number
@@ -195,6 +195,34 @@ def test_a_later_figure_replaces_an_earlier_one() -> None:
     assert (figures.deaths, figures.injuries) == (9, 14)
 
 
+@pytest.mark.parametrize(
+    ("text", "deaths"),
+    [
+        ("甲村2人遇难，乙村3人遇难", 5),  # counts side by side in a sentence are parts of the incident
+        ("甲县死亡3人，乙县死亡2人", 5),
+        ("A车上7人遇难，B车上还有3人遇难", 10),
+        ("交通事故已致12人死亡，其中9人当场死亡、3人经抢救无效死亡", 12),  # the breakdown of a figure given
+        ("造成3人死亡，3名死者身份已确认", 3),  # the dead named again
+        ("之前说3人遇难，现在5人遇难", 5),  # a clause opening with a later moment starts afresh
+        ("矿上那边说死亡9人，现在又更新成10人了", 10),  # a new figure naming no count is the last count's
+        ("[新闻] 矿难 31人罹难 来源：某网 当地通报，已确认31人罹难", 31),  # whitespace ends a sentence
+        ("一次又一次，31人罹难。三十几条人命", 30),  # a later sentence replaces, 一次又一次 adds nothing
+    ],
+)
+def test_counts_side_by_side_add_up_and_a_later_sentence_replaces(text: str, deaths: int) -> None:
+    assert read_figures(text).deaths == deaths
+
+
+def test_a_new_figure_naming_no_count_must_follow_a_count_in_its_sentence() -> None:
+    assert read_figures("3人受伤。现场救援力量已增至2000余人").missing is None
+    assert read_figures("3人受伤。现场救援力量已增至2000余人").injuries == 3
+
+
+def test_a_zero_of_dead_and_injured_that_a_later_figure_contradicts_says_nothing_more() -> None:
+    figures = read_figures("昨天通报说无人员伤亡，今天看新闻死亡人数升到3个了")
+    assert (figures.deaths, figures.injuries) == (3, None)
+
+
 def test_a_later_stated_zero_replaces_a_refuted_figure() -> None:
     figures = read_figures("网传“威宁县突降冰雹，已造成三人死亡”。县应急管理局回应：未造成人员伤亡")
     assert (figures.deaths, figures.injuries) == (0, 0)
@@ -357,7 +385,7 @@ def test_thresholds_and_wording_come_from_config() -> None:
 def test_a_post_without_any_casualty_word_could_match_no_casualty_pattern() -> None:
     """The cheap check that lets most posts skip the casualty patterns must never skip a post they would match."""
     texts = [figures.fold(example.text) for example in read_corpus(CORPUS)]
-    skipped = [text for text in texts if not figures._MAY_COUNT.search(text)]
-    patterns = (figures._FIGURE, figures._NONE_HURT, figures._ONE_DEATH)
+    skipped = [text for text in texts if not casualties.MAY_COUNT.search(text)]
+    patterns = (casualties._FIGURE, casualties._NONE_HURT, casualties._ONE_DEATH)
     assert len(skipped) > len(texts) / 3
     assert [text[:40] for text in skipped if any(p.search(text) for p in patterns)] == []

@@ -1,0 +1,279 @@
+"""People counts read from a post: the dead, the missing, the injured (DOMAIN.md §2), and how a post's several
+statements of one count make one figure.
+
+A count is read only next to the words that say what it counts (3人死亡, 死亡人数升至十二人, 2死5伤, 重伤12人), so
+dates, times, ages, house numbers and the rescued or evacuated are never taken for casualties. Each statement found
+is one of four kinds, because posts state a figure in four ways and each combines differently with the others:
+
+- a *count* (3人死亡, 8名矿工遇难, 死亡3人): counts side by side in one sentence are parts of the incident and add up
+  (4人现场死亡、1人在抢救过程中死亡 is 5; 甲村2人遇难，乙村3人遇难 is 5), except the breakdown of a figure already
+  given (12人死亡，其中9人当场死亡、3人经抢救无效死亡 is 12);
+- a *total* (死亡人数升至12人, 遇难者达30人, 3名遇难者, 更新成10人): the toll as it stands, replacing what came before;
+- a *zero* (无人员伤亡, 无人死亡): a stated zero is a figure like any other and replaces what came before (after a
+  refuted 三人死亡 it is the answer); a zero of both dead and injured that a later figure contradicts says nothing
+  of the other count any more;
+- *one* unnumbered person (王大爷没救过来, 男子坠楼身亡): 1 when the post has no other figure for the count, or when it
+  is added (还/也/另).
+
+A later sentence replaces what an earlier one said (the latest figure wins: 起初3人死亡。截至发稿，死亡人数升至9人),
+unless it adds to it (还有、也、又、另: 下游还捞上来一个小伙子，也没能救回来); a clause that opens with news of a
+later moment (现在、目前、最新、截至、随后) starts afresh within a sentence too. Whitespace ends a sentence: posts and
+headlines run their clauses together with spaces.
+
+Conventions, so that a reader can check a result by hand: approximations give their lower bound (三十余人 → 30,
+十几人 → 10, 数十人 → 20; 多人/数人 give no figure); the trapped (被困) are not the missing; 伤势较重 is not 重伤; the
+poisoned and those merely sent to hospital are not injured, but people "still in hospital for treatment" are; a
+headline's 一 counts without 名 (一工人离世); 其余人员无伤亡 says nothing of the whole incident.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+
+from classifier.numerals import NUM, NUMERAL_CHARS, number
+
+CLAUSE_BREAK = "，。；、！？：,;!?:\n"
+_SENTENCE_END = re.compile(r"[。；！？;!?\n]+|\s+|…+")
+_CLAUSE_START = re.compile(rf"[{CLAUSE_BREAK}]|\s+|…+")
+# A clause opening with news of a later moment starts afresh: 之前说3人遇难，现在5人遇难 is 5, not 8.
+_LATER = re.compile(r"[^，。；,;]{0,6}?(?:现在|目前|最新|截至|截止|续报|更新|后来|随后|此后|如今|最终)")
+# 还有3人, 另一人送院后不治, 1名村民也不幸遇难, 又走了一个: one more, not a new toll; not 一次又一次, 还是, 也是.
+_ADDS = re.compile(r"还有|另有|另外|另|又有|又(?!一次|是)|还(?!是|在|不)|也(?!是)|再有")
+_PART = re.compile(r"其中|当中|包括")  # 12人死亡，其中9人当场死亡: the breakdown of a figure already given
+
+_ABOUT = r"(?:余|多|来|几)?"  # 三十余人 → 30: the lower bound
+_END = r"(?=[，。；、！？：）)\s,.;!?:]|$)"  # a bare number must end its clause (死亡3天后 is not a count)
+_GE = r"个(?!月|小时|多月|星期)"  # 3个人, not 3个月
+_WHO = rf"(?:人|名|位|{_GE})"
+
+_DEATH = (
+    r"(?:死亡|遇难|罹难|身亡|丧生|殒命|丧命|不治|去世|离世|牺牲|殉职|遇害|溺亡"
+    r"|没能?(?:抢)?救(?:过来|上来|回来)|没能?(?:跑|逃)出来|[死没]了(?!\w)|冇(?:咗|救返|救番))"
+)
+_MISSING = r"(?:失踪|失联|下落不明|失去联系)"
+_KILLED = r"(?:[淹烧砸撞炸压闷电摔冻毒砍捅踩轧呛]|)"  # 死了三个人, 淹死一个人, 砸死了2名工人
+_INJURY = r"(?:受伤|负伤|[烧擦砸摔刺砍割烫咬灼冻炸撞压划扎打踩碾震]伤)"
+_LIGHT = r"受?轻伤"
+_SERIOUS = r"(?:受?重伤|危重|病危|生命垂危)"
+# What may stand between a count and its verb: 2人经抢救无效死亡, 6名被困矿工全部遇难, 一名3岁男童死亡.
+_ADVERBS = (
+    r"(?:全部|全|均|都|已|已经|先后|相继|不幸|当场|仍|处于|被"
+    r"|(?:救出|送医)后|经(?:医院)?(?:全力)?抢救无效|抢救无效|因伤势过重|不同程度(?:地)?)*"
+)
+_NOUN = (
+    rf"(?:(?:\d+|[一二两三四五六七八九十]+)(?:岁|旬)"
+    rf"|(?!致|造成|导致|救|获|转移|疏散|送|其中|中)[^\s\d{NUMERAL_CHARS}，。；、！？：（）(),;!?:])"
+)
+_PERSON = r"[人子童孩娃婴者客生员警民妇手师兵翁爷奶叔姨哥姐弟妹]"  # 一男子, 一工人, 一游客: a person, not 一工厂
+_FROM = rf"(?:[由从][^，。；]{{0,8}}?{NUM}{_WHO}?)?"  # 由最初通报的18人 (升至31人): the figure it rose from
+# 死亡人数升至12人, 遇难者达30人; in 死亡人数已由最初通报的18人升至31人 the figure it rose from is passed over.
+_RISE = (
+    rf"(?:人数)?(?:已|已经)?{_FROM}"
+    r"(?:上升|攀升|增加|增|升|上调|累计|共|合计)?(?:至|到|达|为)?(?:约|超过|超|逾)?"
+)
+# The same, where something says it is the toll: 人数, 者, a verb of rising or reaching.
+_TOLL = (
+    rf"(?:者|人数|的人数)(?:已|已经)?{_FROM}"
+    r"(?:上升|攀升|增加|增|升|上调|累计|共|合计)?(?:至|到|达|为|是)?(?:约|超过|超|逾)?"
+    rf"|的是|的?(?:已|已经)?{_FROM}(?:上升|攀升|增加|增|升|上调)(?:至|到|达|为)(?:约|超过|超|逾)?"
+)
+# A new figure that names no count, for the one stated just before it: 死亡9人，现在又更新成10人了.
+# Only in the sentence of that count, and only with a verb of correcting: 救援力量已增至2000余人 is no casualty.
+_UPDATED = re.compile(rf"(?:更新|变|改)(?:成|为|到)(?P<n>{NUM}){_ABOUT}{_WHO}")
+
+
+def _counted(verb: str) -> list[tuple[str, str]]:
+    """The word orders of a count of people, each with its kind: 3人死亡, 3名工人全部遇难, 一工人离世 (a headline's 一
+    needs no 名, but 一转身人就没了 is someone gone, not dead) and 死亡3人 are counts; 死亡人数升至3人 is a total."""
+    return [
+        ("count", rf"(?P<n>{NUM}){_ABOUT}(?:{_WHO}{_ADVERBS}|(?:名|位|{_GE}){_NOUN}{{1,8}}?{_ADVERBS}){verb}(?!者)"),
+        ("count", rf"(?P<n>一){_NOUN}{{0,6}}?{_PERSON}[^\s\d{CLAUSE_BREAK}]{{0,4}}?{_ADVERBS}(?!没了){verb}(?!者)"),
+        ("total", rf"{verb}(?:{_TOLL})(?P<n>{NUM}){_ABOUT}(?:{_WHO}|{_END})"),
+        ("count", rf"{verb}(?:的)?(?P<n>{NUM}){_ABOUT}(?:{_WHO}|{_END})"),
+    ]
+
+
+# Each way of stating a figure, with the count in group `n`: (measure, kind, pattern).
+_FORMS: list[tuple[str, str, str]] = [
+    *[("deaths", kind, form) for kind, form in _counted(_DEATH)],
+    ("deaths", "total", rf"(?P<n>{NUM}){_ABOUT}(?:(?:名|位|具){_NOUN}{{0,4}}?)?(?:遇难者|罹难者|死者|遗体)"),
+    ("deaths", "count", rf"(?P<n>{NUM}){_ABOUT}条人命"),
+    ("deaths", "count", rf"{_KILLED}死了?(?P<n>{NUM}){_ABOUT}{_WHO}"),
+    ("deaths", "count", rf"一家(?P<n>{NUM})口[^。；！？\d{NUMERAL_CHARS}]{{0,16}}?{_DEATH}"),
+    *[("missing", kind, form) for kind, form in _counted(_MISSING)],
+    *[("serious", kind, form) for kind, form in _counted(_SERIOUS)],
+    *[("light", kind, form) for kind, form in _counted(_LIGHT)],
+    *[("injuries", kind, form) for kind, form in _counted(_INJURY)],
+    ("injuries", "total", rf"(?:伤者|伤员){_RISE}(?P<n>{NUM}){_ABOUT}(?:{_WHO}|{_END})"),
+    ("injuries", "count", rf"伤了(?P<n>{NUM}){_ABOUT}{_WHO}"),
+    ("injuries", "count", rf"(?P<n>{NUM}){_ABOUT}{_WHO}(?:仍|正)?(?:在医院|住院)(?:接受)?(?:治疗|救治)"),
+]
+# Every form begins with a numeral or a casualty word: checking that first skips most positions of a post at once.
+_STARTS = (
+    rf"(?=[\d{NUMERAL_CHARS}数几"  # numerals
+    r"死遇罹身丧殒不去离牺殉溺没失下重受危病生轻负烧擦砸摔刺砍割烫咬灼冻伤淹撞炸压闷电毒捅踩轧呛])"  # casualty words
+)
+# One pass over the post: the forms as alternatives, each count group named `<measure>_<form number>`; 2死5伤 and
+# 5死7失联 (two measures in one form) come first so that their 死 is not read alone.
+_FIGURE = re.compile(
+    _STARTS
+    + "(?:"
+    + "|".join(
+        [
+            rf"(?P<deaths_c>{NUM}){_WHO}?死(?!亡|者|伤)"
+            rf"(?:[、，]?(?P<injuries_c>{NUM}){_WHO}?伤(?!势|情|者|员|亡|心|残|害)"
+            rf"|[、，]?(?P<missing_c>{NUM}){_WHO}?{_MISSING}|{_END})",
+            *(body.replace("(?P<n>", f"(?P<{measure}_{i}>") for i, (measure, _, body) in enumerate(_FORMS)),
+        ]
+    )
+    + ")"
+)
+_KINDS = {f"{measure}_{i}": kind for i, (measure, kind, _) in enumerate(_FORMS)}
+# 无人员伤亡 (0 dead, 0 injured), 无人死亡, 无人受伤; not 暂无人员伤亡报告 (nothing reported yet is no figure).
+_NONE_HURT = re.compile(
+    r"(?P<none>(?:无|没有|没有造成|没造成|未造成|未发生|未有|未致|未出现)(?:任何)?(?:人员|游客|群众|师生|学生|村民|居民|乘客|旅客)?"
+    r"(?:伤亡|死伤))(?![^，。；]{0,10}报告)"
+    r"|(?P<no_deaths>(?:无|没有|未出现|未造成)(?:人员?|重症[及和])?(?:死亡|遇难))"
+    r"|(?P<no_injuries>(?:无|没有)人员?受伤)"
+)
+# Every form of _FIGURE, _NONE_HURT and _ONE_DEATH contains one of these words: a post with none of them (most
+# posts that are not incidents) states no casualty and skips those patterns. Extend it with every new verb.
+MAY_COUNT = re.compile(
+    r"[死亡冇遗伤危]|遇难|罹难|丧生|殒命|丧命|人命|不治|治疗|救治|去世|离世|牺牲|殉职|遇害|没[能抢救跑逃了]|救过来"
+    r"|失踪|失联|下落不明|失去联系|住院|在医院"
+)
+_ZEROED = {"none": ("deaths", "injuries"), "no_deaths": ("deaths",), "no_injuries": ("injuries",)}
+_OTHERS = re.compile(r"其余|其他|其它|另|周边|此外")  # 其余人员无伤亡 says nothing of the whole incident
+# One unnumbered person stated dead; the clause before the verb must name no number and no group.
+_ONE_DEATH = re.compile(
+    rf"(?:^|[{CLAUSE_BREAK}\s])(?P<who>[^{CLAUSE_BREAK}\s\d{NUMERAL_CHARS}几数多们等些群家]{{1,10}}?)"
+    r"(?:(?:经(?:全力)?抢救无效|抢救无效|当场|不幸)(?:死亡|遇难|去世|离世)|没能?(?:抢)?救过来|未能(?:抢)?救过来|不治身亡|身亡"
+    r"|牺牲|遇害|溺亡|(?<=人)(?:就|也|当场)?没了(?!\w))"
+)
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One statement of a count in a post: where it stands, what it counts, its value and how it combines."""
+
+    start: int
+    end: int
+    measure: str  # deaths, missing, injuries, serious, light
+    value: int
+    kind: str  # count, total, zero or one (see the module's docstring)
+    joint: int | None = None  # the start of a zero of several counts (无人员伤亡), shared by its statements
+
+
+def _statements(text: str) -> Iterator[Statement]:
+    """Every statement of a count, in no particular order."""
+    for match in _FIGURE.finditer(text):
+        for name, value in match.groupdict().items():
+            if value is not None and (count := number(value)) is not None:
+                kind = _KINDS.get(name, "count")
+                yield Statement(match.start(name), match.end(), name.rsplit("_", 1)[0], int(count), kind)
+    for match in _NONE_HURT.finditer(text):
+        clause = re.split(f"[{CLAUSE_BREAK}]", text[max(0, match.start() - 8) : match.start()])[-1]
+        if _OTHERS.search(clause) or clause.endswith("有"):  # 有没有人受伤？ is a question
+            continue
+        measures = _ZEROED[match.lastgroup or ""]
+        joint = match.start() if len(measures) > 1 else None
+        for measure in measures:
+            yield Statement(match.start(), match.end(), measure, 0, "zero", joint)
+    for match in _ONE_DEATH.finditer(text):
+        if "人员" not in match.group("who"):  # 人员身亡 names a group of unknown size
+            yield Statement(match.start("who"), match.end(), "deaths", 1, "one")
+
+
+class _Layout:
+    """Where the post's sentences, clauses and fresh starts (a clause opening with a later moment) begin, to tell
+    counts that add up from figures that replace each other."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    # Worked out on first use: most posts state each count once and never ask.
+    @cached_property
+    def sentences(self) -> list[int]:
+        return [0] + [match.end() for match in _SENTENCE_END.finditer(self.text)]
+
+    @cached_property
+    def clauses(self) -> list[int]:
+        return [0] + [match.end() for match in _CLAUSE_START.finditer(self.text)]
+
+    @cached_property
+    def later(self) -> set[int]:
+        return {start for start in self.clauses if _LATER.match(self.text, start)}
+
+    @cached_property
+    def frames(self) -> list[int]:
+        return sorted({*self.sentences, *self.later})
+
+    def same_sentence(self, one: int, other: int) -> bool:
+        return bisect_right(self.sentences, one) == bisect_right(self.sentences, other)
+
+    def same_frame(self, one: int, other: int) -> bool:
+        return bisect_right(self.frames, one) == bisect_right(self.frames, other)
+
+    def adds(self, statement: Statement) -> bool:
+        """Whether the statement says it adds to what came before (还有3人, 另有2人, 1名村民也不幸遇难), and does not
+        open news of a later moment (现在还有1个没找到 is the number missing now)."""
+        frame_start = self.frames[bisect_right(self.frames, statement.start) - 1]
+        clause_start = self.clauses[bisect_right(self.clauses, statement.start) - 1]
+        window = max(clause_start, statement.start - 8)  # the words just before the count, and those in it
+        return frame_start not in self.later and _ADDS.search(self.text, window, statement.end) is not None
+
+    def breaks_down(self, total: Statement, statement: Statement) -> bool:
+        """Whether the statement is a part of a figure given before it in the sentence (12人死亡，其中9人当场死亡)."""
+        return self.same_sentence(total.start, statement.start) and (
+            _PART.search(self.text, total.end, statement.start) is not None
+        )
+
+
+def _combine(statements: list[Statement], layout: _Layout) -> dict[str, Statement]:
+    """Per count, the statement that leaves the post's figure, its value the figure (see the module's docstring)."""
+    figures: dict[str, Statement] = {}
+    for statement in sorted(statements, key=lambda s: (s.start, s.end)):
+        previous = figures.get(statement.measure)
+        if previous is None or statement.kind in {"total", "zero"}:
+            figures[statement.measure] = statement
+            continue
+        adds = layout.adds(statement) and previous.kind != "zero"
+        if statement.kind == "one" and not adds:
+            continue  # the same person named again, or one of the people already counted
+        if layout.breaks_down(previous, statement) and not adds:
+            continue
+        sums = adds or (previous.kind == "count" and layout.same_frame(previous.start, statement.start))
+        value = previous.value + statement.value if sums else statement.value
+        figures[statement.measure] = Statement(statement.start, statement.end, statement.measure, value, statement.kind)
+    return figures
+
+
+def _updates(text: str, statements: list[Statement], layout: _Layout) -> Iterator[Statement]:
+    """更新成10人, 后来变成2人: a total of the count stated last before it in the sentence, unless a form read it."""
+    for match in _UPDATED.finditer(text):
+        if any(s.start <= match.start() < s.end for s in statements):
+            continue
+        before = [s for s in statements if s.end <= match.start() and layout.same_sentence(s.start, match.start())]
+        if before and (count := number(match.group("n"))) is not None:
+            measure = max(before, key=lambda s: s.end).measure
+            yield Statement(match.start("n"), match.end(), measure, int(count), "total")
+
+
+def read_counts(text: str) -> dict[str, int]:
+    """Each count the post states (deaths, missing, injuries, serious, light), as the post leaves it. The text is
+    folded (`classifier.figures.fold`); a post without a word of `MAY_COUNT` states none."""
+    layout = _Layout(text)
+    statements = list(_statements(text))
+    statements += _updates(text, statements, layout)
+    figures = _combine(statements, layout)
+    # A joint zero (无人员伤亡) that a later figure contradicts was wrong: it no longer says the other count is 0.
+    for measure, statement in list(figures.items()):
+        if statement.joint is not None and any(
+            other.start > statement.start and other.value for other in figures.values()
+        ):
+            del figures[measure]
+    return {measure: statement.value for measure, statement in figures.items()}

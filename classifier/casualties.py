@@ -9,9 +9,11 @@ is one of four kinds, because posts state a figure in four ways and each combine
   (4人现场死亡、1人在抢救过程中死亡 is 5; 甲村2人遇难，乙村3人遇难 is 5), except the breakdown of a figure already
   given (12人死亡，其中9人当场死亡、3人经抢救无效死亡 is 12);
 - a *total* (死亡人数升至12人, 遇难者达30人, 3名遇难者, 更新成10人): the toll as it stands, replacing what came before;
-- a *zero* (无人员伤亡, 无人死亡): a stated zero is a figure like any other and replaces what came before (after a
-  refuted 三人死亡 it is the answer); a zero of both dead and injured that a later figure contradicts says nothing
-  of the other count any more;
+- a *zero* (无人员伤亡, 暂无人员伤亡报告, 没伤到人, 人都没事, 无人死亡): an explicit statement of no casualties is a
+  figure like any other and replaces what came before (after a refuted 三人死亡 it is the answer); a zero of both
+  dead and injured that a later figure contradicts says nothing of the other count any more; 无人受伤 and 全部获救
+  say nobody died only in a post that reports the injured and says nothing else of the dead (全部安全升井 alone
+  tells of a rescue, not of a toll);
 - *one* unnumbered person (王大爷没救过来, 男子坠楼身亡): 1 when the post has no other figure for the count, or when it
   is added (还/也/另).
 
@@ -133,20 +135,35 @@ _FIGURE = re.compile(
     + ")"
 )
 _KINDS = {f"{measure}_{i}": kind for i, (measure, kind, _) in enumerate(_FORMS)}
-# 无人员伤亡 (0 dead, 0 injured), 无人死亡, 无人受伤; not 暂无人员伤亡报告 (nothing reported yet is no figure).
+# Stated zeros. 无人员伤亡, 暂无人员伤亡报告, 没伤到人, 人都没事: 0 dead and 0 injured; 无人死亡, 没人死: 0 dead;
+# 无人受伤: 0 injured, and nobody dead if the post says nothing else of the dead; 均为轻伤, 没有重伤的: 0 seriously
+# injured; 全部获救, 人都跑出来了: nobody dead if the post says nothing else of the dead.
 _NONE_HURT = re.compile(
-    r"(?P<none>(?:无|没有|没有造成|没造成|未造成|未发生|未有|未致|未出现)(?:任何)?(?:人员|游客|群众|师生|学生|村民|居民|乘客|旅客)?"
-    r"(?:伤亡|死伤))(?![^，。；]{0,10}报告)"
-    r"|(?P<no_deaths>(?:无|没有|未出现|未造成)(?:人员?|重症[及和])?(?:死亡|遇难))"
-    r"|(?P<no_injuries>(?:无|没有)人员?受伤)"
+    r"(?P<none>(?:暂|目前|尚)?(?:无|没有|没|未)(?:造成|发生|出现|有|致|发现|收到|接到|接报)?(?:任何)?(?:新的)?"
+    r"(?:人员|人|游客|群众|师生|学生|村民|居民|乘客|旅客)?(?:伤亡|死伤)"
+    r"|(?:没有?|未)伤(?:到|着|及)(?:人员|人)"
+    r"|(?:(?:好在|还好|幸好|所幸|万幸|幸亏)人员?|(?<![老病家工客主个名位夫恋成敌熟男女])人员?(?:都|倒是|均|全都))"
+    r"(?:没事|无恙|安然无恙|平安无事))"
+    r"|(?P<no_deaths>(?:无|没有|未出现|未造成|未发生|未有)(?:人员?|重症[及和])?(?:死亡|遇难)|没有?人员?(?:死亡|遇难|死(?!伤)))"
+    r"|(?P<no_injuries>(?:无|没有)人员?受伤|没人受伤)"
+    r"|(?P<no_serious>(?:均|都|全部)(?:为|是|系)轻伤|(?:没有|无|没)人?重伤)"
+    r"|(?P<all_safe>(?:全部|均|都|全都|全员|悉数)(?:已|被|已被|已经)?(?:及时|安全|成功|顺利)?"
+    r"(?:获救|救起|救出|生还|脱险|跑出来|逃出来|逃生|撤出来|升井|转移上岸))"
 )
 # Every form of _FIGURE, _NONE_HURT and _ONE_DEATH contains one of these words: a post with none of them (most
 # posts that are not incidents) states no casualty and skips those patterns. Extend it with every new verb.
 MAY_COUNT = re.compile(
     r"[死亡冇遗伤危]|遇难|罹难|丧生|殒命|丧命|人命|不治|治疗|救治|去世|离世|牺牲|殉职|遇害|没[能抢救跑逃了]|救过来"
-    r"|失踪|失联|下落不明|失去联系|住院|在医院"
+    r"|失踪|失联|下落不明|失去联系|住院|在医院|没事|无恙|获救|救起|救出|生还|脱险|跑出来|逃出来|逃生|撤出来|升井|上岸"
 )
-_ZEROED = {"none": ("deaths", "injuries"), "no_deaths": ("deaths",), "no_injuries": ("injuries",)}
+# Per form of zero: the counts it states to be 0, and those it implies are 0 when nothing else states them.
+_ZEROED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "none": (("deaths", "injuries"), ()),
+    "no_deaths": (("deaths",), ()),
+    "no_injuries": (("injuries",), ("deaths",)),  # nobody hurt is nobody dead either
+    "no_serious": (("serious",), ()),
+    "all_safe": ((), ("deaths",)),  # only in a post that reports the injured: else it tells a rescue, not a toll
+}
 _OTHERS = re.compile(r"其余|其他|其它|另|周边|此外")  # 其余人员无伤亡 says nothing of the whole incident
 # One unnumbered person stated dead; the clause before the verb must name no number and no group.
 _ONE_DEATH = re.compile(
@@ -179,10 +196,12 @@ def _statements(text: str) -> Iterator[Statement]:
         clause = re.split(f"[{CLAUSE_BREAK}]", text[max(0, match.start() - 8) : match.start()])[-1]
         if _OTHERS.search(clause) or clause.endswith("有"):  # 有没有人受伤？ is a question
             continue
-        measures = _ZEROED[match.lastgroup or ""]
-        joint = match.start() if len(measures) > 1 else None
-        for measure in measures:
+        stated, implied = _ZEROED[match.lastgroup or ""]
+        joint = match.start() if len(stated) > 1 else None
+        for measure in stated:
             yield Statement(match.start(), match.end(), measure, 0, "zero", joint)
+        for measure in implied:
+            yield Statement(match.start(), match.end(), measure, 0, "implied")
     for match in _ONE_DEATH.finditer(text):
         if "人员" not in match.group("who"):  # 人员身亡 names a group of unknown size
             yield Statement(match.start("who"), match.end(), "deaths", 1, "one")
@@ -269,11 +288,17 @@ def read_counts(text: str) -> dict[str, int]:
     layout = _Layout(text)
     statements = list(_statements(text))
     statements += _updates(text, statements, layout)
-    figures = _combine(statements, layout)
+    implied = [s for s in statements if s.kind == "implied"]
+    figures = _combine([s for s in statements if s.kind != "implied"], layout)
     # A joint zero (无人员伤亡) that a later figure contradicts was wrong: it no longer says the other count is 0.
     for measure, statement in list(figures.items()):
         if statement.joint is not None and any(
             other.start > statement.start and other.value for other in figures.values()
         ):
             del figures[measure]
+    # 无人受伤, 全部获救 say nobody died only when nothing else is said of the dead, and 全部获救 only in a post that
+    # reports the injured (其中2人受轻伤): without them it tells of a rescue, not of a toll.
+    for statement in implied:
+        if statement.measure not in figures and ("injuries" in figures or "light" in figures or "serious" in figures):
+            figures[statement.measure] = statement
     return {measure: statement.value for measure, statement in figures.items()}

@@ -64,7 +64,7 @@ def read_figures(text: str) -> Figures:
     text = fold(text)
     counts = read_counts(text) if MAY_COUNT.search(text) else {}
     injuries, serious = counts.get("injuries"), counts.get("serious")
-    if injuries is None and (serious is not None or "light" in counts):
+    if injuries is None and (serious or "light" in counts):
         injuries = (serious or 0) + counts.get("light", 0)  # 3人轻伤、2人重伤 with no total: 5 injured
     return Figures(
         deaths=counts.get("deaths"),

@@ -117,6 +117,9 @@ def test_casualty_forms_are_read(text: str, deaths: int | None, missing: int | N
         ("3人轻伤、2人重伤", 2, 5),
         ("2人危重", 2, 2),
         ("17人受伤，其中3人伤势较重", None, 17),
+        ("18人受伤，均为轻伤", 0, 18),  # stated: none is serious
+        ("30多人都受伤了，不过医院说没有重伤的", 0, 30),
+        ("2人重伤，其余均为轻伤", 2, 2),  # the rest, not the whole incident
     ],
 )
 def test_only_injuries_stated_as_serious_are_serious(text: str, serious: int | None, injuries: int) -> None:
@@ -132,13 +135,25 @@ def test_only_injuries_stated_as_serious_are_serious(text: str, serious: int | N
         ("所幸没有造成人员伤亡", 0, 0),
         ("8人送医观察，无人员死亡", 0, None),
         ("目前暂无人员伤亡", 0, 0),
-        ("目前暂无人员伤亡报告", None, None),
-        ("暂未收到人员伤亡报告", None, None),
-        ("暂未接到人员伤亡和房屋倒塌报告", None, None),
+        ("目前暂无人员伤亡报告", 0, 0),  # issue 13: "no casualties reported" is an explicit statement too
+        ("暂未收到人员伤亡报告", 0, 0),
+        ("暂未接到人员伤亡和房屋倒塌报告", 0, 0),
+        ("万幸无人伤亡", 0, 0),
+        ("还好没伤到人", 0, 0),
+        ("好在人都没事", 0, 0),
+        ("此次余震未造成新的人员伤亡", 0, 0),
+        ("还好没人死", 0, None),
+        ("46名游客全部安全转移，无人受伤", 0, 0),  # nobody hurt is nobody dead
+        ("6名游客落水，均被及时救起，其中2人受轻伤", 0, 2),  # all rescued: nobody dead
+        ("3个客人被烧伤送医了，幸好人都跑出来了", 0, 3),
+        ("司机当场死亡，乘客无人受伤", 1, 0),  # what is said of the dead stands
         ("造成2人死亡，其余人员无伤亡", 2, None),
+        ("老人没事吧？", None, None),  # one person, not the incident
+        ("不知道有没有人员伤亡", None, None),
+        ("有无人员伤亡还不清楚", None, None),
     ],
 )
-def test_no_casualties_is_zero_but_no_report_is_no_figure(text: str, deaths: int | None, injuries: int | None) -> None:
+def test_an_explicit_statement_of_no_casualties_is_zero(text: str, deaths: int | None, injuries: int | None) -> None:
     figures = read_figures(text)
     assert (figures.deaths, figures.injuries) == (deaths, injuries)
 
@@ -150,7 +165,7 @@ def test_no_casualties_is_zero_but_no_report_is_no_figure(text: str, deaths: int
         ("造成2人死亡、17人受傷", 2, 17),
         ("已有三十餘人遇難", 30, None),
         ("死亡人數升至十二人", 12, None),
-        ("目前暫未收到人員傷亡報告", None, None),
+        ("目前暫未收到人員傷亡報告", 0, 0),
         ("此次火災無人員傷亡", 0, 0),
     ],
 )
@@ -362,7 +377,12 @@ def test_the_gravest_criterion_wins() -> None:
 
 def test_no_figure_and_no_wording_give_no_level() -> None:
     assert _severity("暴雨导致城区内涝，车辆被淹") is None
-    assert _severity("目前暂无人员伤亡报告") is None
+    assert _severity("目前伤亡情况正在核实") is None
+
+
+def test_an_explicit_statement_of_no_casualties_gives_the_least_level() -> None:
+    assert _severity("目前暂无人员伤亡报告") == "IV"
+    assert _severity("还好没伤到人") == "IV"
 
 
 def test_figures_without_text_give_their_level() -> None:

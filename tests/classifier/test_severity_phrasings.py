@@ -65,3 +65,9 @@ def test_the_latest_figure_wins(line: dict[str, Any]) -> None:
 @pytest.mark.parametrize("line", lines("sums"))
 def test_figures_stated_side_by_side_add_up(line: dict[str, Any]) -> None:
     assert_reads(line, "deaths")
+
+
+@pytest.mark.parametrize("line", lines("no_casualties"))
+def test_no_casualty_statements_give_iv(line: dict[str, Any]) -> None:
+    assert_reads(line, "deaths", "injuries")
+    assert line["severity"] == "IV"

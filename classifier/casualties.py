@@ -56,14 +56,18 @@ _DEATH = (
     r"(?:死亡|遇难|罹难|身亡|丧生|殒命|丧命|不治|去世|离世|牺牲|殉职|遇害|溺亡"
     r"|没能?(?:抢)?救(?:过来|上来|回来)|没能?(?:跑|逃)出来|[死没]了(?!\w)|冇(?:咗|救返|救番))"
 )
-_MISSING = r"(?:失踪|失联|下落不明|失去联系)"
+# The missing: 失联, 下落不明, and as people say it, 联系不上, 还有7个人没找到 (not 没找到工作, not 没找到原因).
+_MISSING = (
+    r"(?:失踪|失联|下落不明|失去联系|联系不上|联系不到|无法取得联系"
+    r"|(?:没有?|未|尚未)找到(?=[，。；！？\s的了呢啊…,.;!?]|$))"
+)
 _KILLED = r"(?:[淹烧砸撞炸压闷电摔冻毒砍捅踩轧呛]|)"  # 死了三个人, 淹死一个人, 砸死了2名工人
 _INJURY = r"(?:受伤|负伤|[烧擦砸摔刺砍割烫咬灼冻炸撞压划扎打踩碾震]伤)"
 _LIGHT = r"受?轻伤"
 _SERIOUS = r"(?:受?重伤|危重|病危|生命垂危)"
 # What may stand between a count and its verb: 2人经抢救无效死亡, 6名被困矿工全部遇难, 一名3岁男童死亡.
 _ADVERBS = (
-    r"(?:全部|全|均|都|已|已经|先后|相继|不幸|当场|仍|处于|被"
+    r"(?:全部|全|均|都|已|已经|先后|相继|不幸|当场|仍|仍然|处于|被|还|一直|到现在|至今|目前"
     r"|(?:救出|送医)后|经(?:医院)?(?:全力)?抢救无效|抢救无效|因伤势过重|不同程度(?:地)?)*"
 )
 _NOUN = (
@@ -107,6 +111,8 @@ _FORMS: list[tuple[str, str, str]] = [
     ("deaths", "count", rf"{_KILLED}死了?(?P<n>{NUM}){_ABOUT}{_WHO}"),
     ("deaths", "count", rf"一家(?P<n>{NUM})口[^。；！？\d{NUMERAL_CHARS}]{{0,16}}?{_DEATH}"),
     *[("missing", kind, form) for kind, form in _counted(_MISSING)],
+    # 25人被困井下、与地面失去联系: the trapped out of contact are missing (those in contact are not)
+    ("missing", "count", rf"(?P<n>{NUM}){_ABOUT}{_WHO}被困[^，。；\d]{{0,6}}?[、，]?与[^，。；\d]{{0,6}}?{_MISSING}"),
     *[("serious", kind, form) for kind, form in _counted(_SERIOUS)],
     *[("light", kind, form) for kind, form in _counted(_LIGHT)],
     *[("injuries", kind, form) for kind, form in _counted(_INJURY)],
@@ -117,7 +123,8 @@ _FORMS: list[tuple[str, str, str]] = [
 # Every form begins with a numeral or a casualty word: checking that first skips most positions of a post at once.
 _STARTS = (
     rf"(?=[\d{NUMERAL_CHARS}数几"  # numerals
-    r"死遇罹身丧殒不去离牺殉溺没失下重受危病生轻负烧擦砸摔刺砍割烫咬灼冻伤淹撞炸压闷电毒捅踩轧呛])"  # casualty words
+    r"死遇罹身丧殒不去离牺殉溺没失下重受危病生轻负烧擦砸摔刺砍割烫咬灼冻伤淹撞炸压闷电毒捅踩轧呛"  # casualty words
+    r"联未尚无])"
 )
 # One pass over the post: the forms as alternatives, each count group named `<measure>_<form number>`; 2死5伤 and
 # 5死7失联 (two measures in one form) come first so that their 死 is not read alone.
@@ -154,7 +161,7 @@ _NONE_HURT = re.compile(
 # posts that are not incidents) states no casualty and skips those patterns. Extend it with every new verb.
 MAY_COUNT = re.compile(
     r"[死亡冇遗伤危]|遇难|罹难|丧生|殒命|丧命|人命|不治|治疗|救治|去世|离世|牺牲|殉职|遇害|没[能抢救跑逃了]|救过来"
-    r"|失踪|失联|下落不明|失去联系|住院|在医院|没事|无恙|获救|救起|救出|生还|脱险|跑出来|逃出来|逃生|撤出来|升井|上岸"
+    r"|失踪|失联|下落不明|联系|找到|住院|在医院|没事|无恙|获救|救起|救出|生还|脱险|跑出来|逃出来|逃生|撤出来|升井|上岸"
 )
 # Per form of zero: the counts it states to be 0, and those it implies are 0 when nothing else states them.
 _ZEROED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {

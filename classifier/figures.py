@@ -19,11 +19,11 @@ from classifier.numerals import BIG, NUM, number
 # positions do not move. Cheaper than a full conversion on every post, and the caller may not have converted.
 _TRADITIONAL = (
     "傷難喪蹤聯級無沒報導數達餘萬億兩號歲時點經濟損員幾來殞災別較過發現體遺約條個計暫輕燒負醫療維勢險決問項會議專壞搶獲轉隱預"
-    "洩礦職處於離當財產減嚴謹絕屬構並邊週學師眾遊們羣０１２３４５６７８９．"
+    "洩礦職處於離當財產減嚴謹絕屬構並邊週學師眾遊們羣還繫從０１２３４５６７８９．"
 )
 _SIMPLIFIED = (
     "伤难丧踪联级无没报导数达余万亿两号岁时点经济损员几来殒灾别较过发现体遗约条个计暂轻烧负医疗维势险决问项会议专坏抢获转隐预"
-    "泄矿职处于离当财产减严谨绝属构并边周学师众游们群0123456789."
+    "泄矿职处于离当财产减严谨绝属构并边周学师众游们群还系从0123456789."
 )
 _FOLD = str.maketrans(_TRADITIONAL, _SIMPLIFIED)
 _FOLDABLE = re.compile(f"[{_TRADITIONAL}]")

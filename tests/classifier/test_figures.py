@@ -99,6 +99,14 @@ def test_a_bare_big_unit_is_no_number() -> None:
         ("另有13人仍在医院接受治疗", None, None, 13),
         ("１２人受伤", None, None, 12),
         ("廿人受伤", None, None, 20),
+        ("到现在还有6个人没找到，家属都在码头等着", None, 6, None),
+        ("井下一共有9个人联系不上", None, 9, None),
+        ("有五个人到现在还联系不上", None, 5, None),
+        ("另外2个一直联系不上", None, 2, None),
+        ("另有25人被困井下、与地面失去联系", None, 25, None),  # trapped out of contact: missing
+        ("9人被困但与外界保持联系", None, None, None),  # trapped in contact: not missing
+        ("3个人没找到工作", None, None, None),
+        ("事故原因还没找到", None, None, None),
     ],
 )
 def test_casualty_forms_are_read(text: str, deaths: int | None, missing: int | None, injuries: int | None) -> None:
@@ -285,6 +293,8 @@ def test_the_magnitude_of_an_earthquake_is_read(text: str, magnitude: float | No
         ("造成30人死亡", "I"),
         ("造成5人死亡、6人失踪", "II"),  # deaths plus missing
         ("5人失联", "III"),  # the missing alone
+        ("已造成12人死亡、47人失联", "I"),  # 59 dead or missing
+        ("还有7个人没找到", "III"),
         ("截至目前已确认3人死亡，12人被困", "III"),  # the trapped are not the missing
         ("山体滑坡，无人员伤亡", "IV"),  # a stated zero is a figure
         ("3人受伤（均无生命危险）", "IV"),  # injured, none stated serious: the least level

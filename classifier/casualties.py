@@ -54,7 +54,8 @@ _WHO = rf"(?:人|名|位|{_GE})"
 
 _DEATH = (
     r"(?:死亡|遇难|罹难|身亡|丧生|殒命|丧命|不治|去世|离世|牺牲|殉职|遇害|溺亡"
-    r"|没能?(?:抢)?救(?:过来|上来|回来)|没能?(?:跑|逃)出来|[死没]了(?!\w)|冇(?:咗|救返|救番))"
+    r"|没能?(?:抢)?救(?:过来|上来|回来|活)|没能?(?:跑|逃)出来|[死没]了的?(?!\w)|冇(?:咗|救返|救番)"
+    r"|(?:无|没有|没了)生命体征|没气了)"
 )
 # The missing: 失联, 下落不明, and as people say it, 联系不上, 还有7个人没找到 (not 没找到工作, not 没找到原因).
 _MISSING = (
@@ -67,14 +68,22 @@ _LIGHT = r"受?轻伤"
 _SERIOUS = r"(?:受?重伤|危重|病危|生命垂危)"
 # What may stand between a count and its verb: 2人经抢救无效死亡, 6名被困矿工全部遇难, 一名3岁男童死亡.
 _ADVERBS = (
-    r"(?:全部|全|均|都|已|已经|先后|相继|不幸|当场|仍|仍然|处于|被|还|一直|到现在|至今|目前"
-    r"|(?:救出|送医)后|经(?:医院)?(?:全力)?抢救无效|抢救无效|因伤势过重|不同程度(?:地)?)*"
+    r"(?:全部|全|均|都|已|已经|先后|相继|不幸|当场|现场|仍|仍然|处于|被|还|一直|到现在|至今|目前|就|也|又"
+    r"|(?:被)?证实|(?:救出|送医|送院)后|送(?:医|院)途中|经(?:医院)?(?:全力)?抢救无效|抢救无效|因伤势过重"
+    r"|经?(?:搜救|救援)?(?:被)?(?:找到|救上来|救出来|打捞上岸|打捞上来|捞上来|送到医院)(?:的时候|时|后)"
+    rf"|不同程度(?:地)?|在[^\s\d{NUMERAL_CHARS}，。；、！？：,;!?:]{{1,12}}?(?:中|时|途中))*"
 )
 _NOUN = (
     rf"(?:(?:\d+|[一二两三四五六七八九十]+)(?:岁|旬)"
-    rf"|(?!致|造成|导致|救|获|转移|疏散|送|其中|中)[^\s\d{NUMERAL_CHARS}，。；、！？：（）(),;!?:])"
+    rf"|(?!致|造成|导致|救(?!护|援)|获|转移|疏散|送|其中|中)[^\s\d{NUMERAL_CHARS}，。；、！？：（）(),;!?:])"
 )
-_PERSON = r"[人子童孩娃婴者客生员警民妇手师兵翁爷奶叔姨哥姐弟妹]"  # 一男子, 一工人, 一游客: a person, not 一工厂
+_PERSON = r"[人子童孩娃婴者客生员警民妇手师兵翁爷奶叔姨哥姐弟妹士]"  # 一男子, 一工人, 一游客: a person, not 一工厂
+# People named without a number, each one person (爸妈 is two, 司机和2名乘客 three), and pairs (父母, 夫妻).
+_ONE_PERSON = (
+    r"父亲|母亲|爸爸|妈妈|爷爷|奶奶|外公|外婆|姥姥|姥爷|丈夫|妻子|老公|老婆|儿子|女儿|孙子|孙女|哥哥|姐姐|弟弟|妹妹"
+    r"|嫂子|弟媳|女婿|儿媳|侄子|侄女|外甥|司机|驾驶员|船长|船员|老板娘|老板|店主|房东|户主|师傅|[爸妈爹娘哥嫂姐弟妹爷奶夫妻儿女]"
+)
+_TWO_PEOPLE = r"父母|夫妻|夫妇|母子|父子|母女|父女|爷孙|祖孙|婆媳|兄妹|姐弟"
 _FROM = rf"(?:[由从][^，。；]{{0,8}}?{NUM}{_WHO}?)?"  # 由最初通报的18人 (升至31人): the figure it rose from
 # 死亡人数升至12人, 遇难者达30人; in 死亡人数已由最初通报的18人升至31人 the figure it rose from is passed over.
 _RISE = (
@@ -110,6 +119,10 @@ _FORMS: list[tuple[str, str, str]] = [
     ("deaths", "count", rf"(?P<n>{NUM}){_ABOUT}条人命"),
     ("deaths", "count", rf"{_KILLED}死了?(?P<n>{NUM}){_ABOUT}{_WHO}"),
     ("deaths", "count", rf"一家(?P<n>{NUM})口[^。；！？\d{NUMERAL_CHARS}]{{0,16}}?{_DEATH}"),
+    # 当场走了两个, 医院里又走了一个, 一共走了五个人: 走了 is a death only so qualified (走了两个小时 is not)
+    ("deaths", "count", rf"(?:当场|又|先后|相继|一共|一起|共)走了(?P<n>{NUM}){_ABOUT}(?:{_WHO}|{_END})"),
+    ("deaths", "count", rf"(?P<n>{NUM})个家庭[^，。；\d]{{0,6}}?失去了?(?:亲人|至亲|孩子|儿女|父母|丈夫|妻子)"),
+    ("deaths", "count", rf"(?P<n>{NUM}){_ABOUT}(?:个|条)(?:鲜活的)?生命(?:定格|逝去|消逝|陨落)"),
     *[("missing", kind, form) for kind, form in _counted(_MISSING)],
     # 25人被困井下、与地面失去联系: the trapped out of contact are missing (those in contact are not)
     ("missing", "count", rf"(?P<n>{NUM}){_ABOUT}{_WHO}被困[^，。；\d]{{0,6}}?[、，]?与[^，。；\d]{{0,6}}?{_MISSING}"),
@@ -124,7 +137,7 @@ _FORMS: list[tuple[str, str, str]] = [
 _STARTS = (
     rf"(?=[\d{NUMERAL_CHARS}数几"  # numerals
     r"死遇罹身丧殒不去离牺殉溺没失下重受危病生轻负烧擦砸摔刺砍割烫咬灼冻伤淹撞炸压闷电毒捅踩轧呛"  # casualty words
-    r"联未尚无])"
+    r"联未尚无当又先相一共])"
 )
 # One pass over the post: the forms as alternatives, each count group named `<measure>_<form number>`; 2死5伤 and
 # 5死7失联 (two measures in one form) come first so that their 死 is not read alone.
@@ -161,7 +174,7 @@ _NONE_HURT = re.compile(
 # posts that are not incidents) states no casualty and skips those patterns. Extend it with every new verb.
 MAY_COUNT = re.compile(
     r"[死亡冇遗伤危]|遇难|罹难|丧生|殒命|丧命|人命|不治|治疗|救治|去世|离世|牺牲|殉职|遇害|没[能抢救跑逃了]|救过来"
-    r"|失踪|失联|下落不明|联系|找到|住院|在医院|没事|无恙|获救|救起|救出|生还|脱险|跑出来|逃出来|逃生|撤出来|升井|上岸"
+    r"|失踪|失联|下落不明|联系|找到|住院|在医院|生命体征|没气|走了|失去|生命|没事|无恙|获救|救起|救出|生还|脱险|跑出来|逃出来|逃生|撤出来|升井|上岸"
 )
 # Per form of zero: the counts it states to be 0, and those it implies are 0 when nothing else states them.
 _ZEROED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -175,9 +188,29 @@ _OTHERS = re.compile(r"其余|其他|其它|另|周边|此外")  # 其余人员�
 # One unnumbered person stated dead; the clause before the verb must name no number and no group.
 _ONE_DEATH = re.compile(
     rf"(?:^|[{CLAUSE_BREAK}\s])(?P<who>[^{CLAUSE_BREAK}\s\d{NUMERAL_CHARS}几数多们等些群家]{{1,10}}?)"
-    r"(?:(?:经(?:全力)?抢救无效|抢救无效|当场|不幸)(?:死亡|遇难|去世|离世)|没能?(?:抢)?救过来|未能(?:抢)?救过来|不治身亡|身亡"
-    r"|牺牲|遇害|溺亡|(?<=人)(?:就|也|当场)?没了(?!\w))"
+    r"(?:(?:经(?:全力)?抢救无效|抢救无效|当场|不幸)(?:死亡|遇难|去世|离世)|没能?(?:抢)?救(?:过来|回来|活)|未能(?:抢)?救过来"
+    r"|不治身亡|身亡|牺牲|殉职|遇害|溺亡|已无生命体征|没气了"
+    rf"|(?<={_PERSON})(?:当场|就|也|都|已经)*没了(?!\w))"
 )
+_PERSON_NAMED = re.compile(_PERSON)
+_ONLY_ADVERBS = re.compile(_ADVERBS)  # ，已无生命体征 has no subject of its own (see _SUBJECTLESS)
+# A clause with no subject, whose dead are those the clause before it names: 下游还捞上来一个小伙子，也没能救回来;
+# 那个被冲走的大爷找到了，已无生命体征; 3名工人被困，均已遇难.
+_SUBJECTLESS = re.compile(rf"(?:[，,]\s*|\s+)(?P<verb>{_ADVERBS}{_DEATH})(?!者)")
+_SUBJECT_COUNT = re.compile(
+    rf"(?P<n>{NUM}){_ABOUT}(?:人|(?:名|位|{_GE})[^\s\d{CLAUSE_BREAK}]{{0,8}}?(?:{_PERSON}|少年|青年))"
+)
+_STATED_DEAD = re.compile(_DEATH)
+_GROUP = re.compile(r"(?<![我你他她咱])们|等人|些人|群人|[多几][人名个位]")  # 村民们, 多人; not 我们村
+# Several people, named or counted, who died together: 司机和2名乘客当场遇难, 爸妈和哥嫂都没了.
+_PERSON_ITEM = (
+    rf"(?:{NUM}(?:名|位|{_GE})[^\s\d{CLAUSE_BREAK}和与及跟]{{0,6}}?{_PERSON}|{_TWO_PEOPLE}|(?:{_ONE_PERSON})+)"
+)
+_PEOPLE = re.compile(
+    rf"(?<![\w])?(?P<people>{_PERSON_ITEM}(?:[和与及跟、]{_PERSON_ITEM})+)(?:俩|两人|二人|三人)?{_ADVERBS}"
+    rf"(?:(?P<deaths>{_DEATH})|(?P<missing>{_MISSING})|(?P<injuries>{_INJURY}))(?!者)"
+)
+_PERSON_TOKEN = re.compile(rf"(?P<n>{NUM})(?:名|位|{_GE})|(?P<two>{_TWO_PEOPLE})|(?P<one>{_ONE_PERSON})")
 
 
 @dataclass(frozen=True)
@@ -210,8 +243,36 @@ def _statements(text: str) -> Iterator[Statement]:
         for measure in implied:
             yield Statement(match.start(), match.end(), measure, 0, "implied")
     for match in _ONE_DEATH.finditer(text):
-        if "人员" not in match.group("who"):  # 人员身亡 names a group of unknown size
+        who = match.group("who")
+        if "人员" not in who and not _ONLY_ADVERBS.fullmatch(who):  # 人员身亡 names a group of unknown size
             yield Statement(match.start("who"), match.end(), "deaths", 1, "one")
+    yield from _subjectless(text)
+
+
+def _subjectless(text: str) -> Iterator[Statement]:
+    """The dead of a clause with no subject, counted from the clause before it: its last count of people, or one
+    person it names without a number (not a group: 村民们, 多人); nothing when that clause states its dead itself."""
+    for match in _SUBJECTLESS.finditer(text):
+        before = re.split(rf"[{CLAUSE_BREAK}]|\s", text[max(0, match.start() - 30) : match.start()])[-1]
+        if _STATED_DEAD.search(before):
+            continue  # 3个年轻人没能逃出来，全部遇难: the same dead, already counted
+        counts = list(_SUBJECT_COUNT.finditer(before))
+        offset = match.start() - len(before)
+        if counts and (value := number(counts[-1].group("n"))) is not None:
+            yield Statement(offset + counts[-1].start(), match.end(), "deaths", int(value), "count")
+        elif before and _PERSON_NAMED.search(before) and not _GROUP.search(before) and "人员" not in before:
+            yield Statement(offset, match.end(), "deaths", 1, "one")
+
+
+def _people(text: str) -> Iterator[Statement]:
+    """Several people named or counted together (司机和2名乘客当场遇难 is 3, 爸妈和哥嫂都没了 4)."""
+    for match in _PEOPLE.finditer(text):
+        value = 0
+        for token in _PERSON_TOKEN.finditer(match.group("people")):
+            count = number(token.group("n")) if token.group("n") else 2 if token.group("two") else 1
+            value += int(count or 0)
+        measure = next(name for name in ("deaths", "missing", "injuries") if match.group(name))
+        yield Statement(match.start("people"), match.end(), measure, value, "count")
 
 
 class _Layout:
@@ -293,7 +354,11 @@ def read_counts(text: str) -> dict[str, int]:
     """Each count the post states (deaths, missing, injuries, serious, light), as the post leaves it. The text is
     folded (`classifier.figures.fold`); a post without a word of `MAY_COUNT` states none."""
     layout = _Layout(text)
-    statements = list(_statements(text))
+    together = list(_people(text))  # a list of people stands for the counts inside it
+    statements = [
+        s for s in _statements(text) if not any(t.start <= s.start < t.end and t.measure == s.measure for t in together)
+    ]
+    statements += together
     statements += _updates(text, statements, layout)
     implied = [s for s in statements if s.kind == "implied"]
     figures = _combine([s for s in statements if s.kind != "implied"], layout)

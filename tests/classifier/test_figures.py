@@ -106,6 +106,26 @@ def test_a_bare_big_unit_is_no_number() -> None:
         ("另有25人被困井下、与地面失去联系", None, 25, None),  # trapped out of contact: missing
         ("9人被困但与外界保持联系", None, None, None),  # trapped in contact: not missing
         ("3个人没找到工作", None, None, None),
+        ("两名消防员在灭火救援中牺牲", 2, None, None),
+        ("一名消防员在工业大厦火警救援中殉职，终年三十五岁", 1, None, None),  # 终年 is an age
+        ("两个人当场就没了", 2, None, None),
+        ("骑士当场就没了", 1, None, None),
+        ("被困的5个人里面2个已无生命体征，另外3个还能通话", 2, None, None),
+        ("被困人员生命体征平稳", None, None, None),
+        ("二楼还发现了2个已经没了的", 2, None, None),
+        ("一名途人送院后证实不治", 1, None, None),
+        ("十人在送医途中及抢救中死亡", 10, None, None),
+        ("当场走了两个，昨天医院里又走了一个", 3, None, None),
+        ("走了两个小时才到", None, None, None),
+        ("28个家庭在那天失去了亲人", 28, None, None),
+        ("48个生命定格在了那个假期", 48, None, None),
+        ("那个被冲走的大爷找到了，已无生命体征。下游还捞上来一个小伙子，也没能救回来", 2, None, None),
+        ("3名作业人员被困。经救援人员连续奋战，3人被找到时均已遇难", 3, None, None),
+        ("两个来玩水的高中生被离岸流卷走 救上来的时候都没气了", 2, None, None),
+        ("3个年轻人没能逃出来，全部遇难", 3, None, None),  # the same dead, not 6
+        ("司机和2名乘客当场遇难", 3, None, None),
+        ("爸妈和哥嫂都没了，就剩他和侄子两个", 4, None, None),
+        ("司机和1名乘客受伤", None, None, 2),
         ("事故原因还没找到", None, None, None),
     ],
 )

@@ -36,11 +36,22 @@ def fold(text: str) -> str:
     return text.translate(_FOLD) if _FOLDABLE.search(text) else text
 
 
+# Direct loss: 直接经济损失约1.2亿元, 损失估计有六千万, 损失了三千多万, 损失大概人民币八百万, 损失逾1.2亿, 8万块钱; and
+# goods destroyed (烧了1200多万的货). A sum needs a unit of money (元, 块, 万, 亿): 损失3人 is none.
+_SUM = rf"(?P<n>{NUM})(?:余|多|来|几)?(?P<unit>[万亿])?(?:余|多)?(?P<yuan>元|块钱?|人民币)?"
 _LOSS = re.compile(
-    rf"(?:直接)?(?:经济|财产)?损失(?:估计|预计|估算|初步估算|初步统计)?(?:约|达|超过|超|近|逾|共计|合计|高达)?"
-    rf"(?P<n>{NUM})(?:余|多|来|几)?(?P<unit>[万亿])?(?:余|多)?(?P<yuan>元)?"
+    r"(?:直接)?(?:经济|财产)?损失了?"
+    r"(?:估计|预计|估算|初步估算|初步统计|大概|大约|约|有|达|超过|超|近|逾|共计|合计|共|高达|为|人民币|已)*"
+    + _SUM
+    + r"|(?:烧|烧毁|烧掉|毁|冲走|冲毁|淹|泡)了?(?:价值)?(?:约|近|超过|大概)?"
+    + _SUM.replace("(?P<", "(?P<g_")
+    + r"的(?:货|货物|东西|物资|设备|财产|库存|商品|粮食)"
 )
+_MAY_LOSE = re.compile(r"损失|的(?:货|东西|物资|设备|财产|库存|商品|粮食)")  # every form holds one
 _LOSS_AVOIDED = re.compile(r"避免|挽回|减少|减轻")
+_NO_LOSS = re.compile(r"(?:无|没有|未造成|没有造成|没造成|未发生)[^，。；]{0,10}?(?:财产|经济)损失")  # a stated zero
+_LOSS_PART = re.compile(r"其中")  # 损失1.08亿元，其中基础设施损失6000万元: a part of the sum given before
+_SENTENCE_END = re.compile(r"[。；！？;!?\n]")
 _MAGNITUDE = re.compile(
     r"(?P<m>\d+(?:\.\d+)?)级(?:左右)?(?:的)?(?:强烈|强|浅源|有感)?地震"
     r"|震级(?:为|达)?(?P<n>\d+(?:\.\d+)?)级"
@@ -77,15 +88,26 @@ def read_figures(text: str) -> Figures:
 
 
 def _loss(text: str) -> int | None:
-    loss = None
-    if "损失" not in text:  # the pattern's optional start would otherwise be tried at every position
+    """The direct loss in yuan: the latest sum stated (a later estimate replaces an earlier one), not a part of it
+    given after 其中, not a loss avoided (挽回损失3000万元); a stated absence of loss is 0."""
+    if not _MAY_LOSE.search(text):  # the pattern's optional start would otherwise be tried at every position
         return None
+    found: list[tuple[int, int, int]] = []  # (start, end, yuan)
     for match in _LOSS.finditer(text):
-        figure, unit = match.group("n"), match.group("unit") or ""
-        in_money = match.group("yuan") or unit or figure[-1] in BIG  # 损失3人 is no sum of money
+        prefix = "g_" if match.group("g_n") else ""
+        figure, unit = match.group(f"{prefix}n"), match.group(f"{prefix}unit") or ""
+        in_money = match.group(f"{prefix}yuan") or unit or figure[-1] in BIG  # 损失3人 is no sum of money
         value = number(figure)
         if value is not None and in_money and not _LOSS_AVOIDED.search(text, max(0, match.start() - 4), match.start()):
-            loss = round(value * BIG.get(unit, 1))
+            found.append((match.start(), match.end(), round(value * BIG.get(unit, 1))))
+    found += [(match.start(), match.end(), 0) for match in _NO_LOSS.finditer(text)]
+    loss = None
+    previous_end = None
+    for start, end, yuan in sorted(found):
+        between = text[previous_end:start] if previous_end is not None else ""
+        if between and _LOSS_PART.search(between) and not _SENTENCE_END.search(between):
+            continue
+        loss, previous_end = yuan, end
     return loss
 
 

@@ -14,6 +14,8 @@ from typing import Any
 import pytest
 
 from classifier.evaluation import FIGURE_FIELDS, phrasing_answers, read_phrasings
+from classifier.figures import Figures
+from classifier.severity import severity_of
 from yuqing.settings import load_settings
 
 CATEGORIES = load_settings().categories
@@ -71,3 +73,18 @@ def test_missing_people_count_toward_deaths_and_the_trapped_in_contact_are_not_m
 @pytest.mark.parametrize("line", lines("deaths_words"))
 def test_deaths_in_other_words_are_read_and_give_the_level(line: dict[str, Any]) -> None:
     assert_reads(line, "deaths")
+
+
+@pytest.mark.parametrize("line", lines("loss"))
+def test_direct_loss_is_read_and_gives_the_loss_thresholds(line: dict[str, Any]) -> None:
+    assert_reads(line, "loss_cny")
+
+
+@pytest.mark.parametrize(
+    ("yuan", "level"),
+    [(9_999_999, "IV"), (10_000_000, "III"), (49_999_999, "III"), (50_000_000, "II"), (99_999_999, "II"),
+     (100_000_000, "I")],
+)
+def test_the_loss_thresholds_come_from_config(yuan: int, level: str) -> None:
+    assert severity_of(Figures(loss_cny=yuan), "", CATEGORIES) == level
+    assert CATEGORIES.severity[level].direct_loss_cny <= yuan

@@ -19,11 +19,11 @@ from classifier.numerals import BIG, NUM, number
 # positions do not move. Cheaper than a full conversion on every post, and the caller may not have converted.
 _TRADITIONAL = (
     "傷難喪蹤聯級無沒報導數達餘萬億兩號歲時點經濟損員幾來殞災別較過發現體遺約條個計暫輕燒負醫療維勢險決問項會議專壞搶獲轉隱預"
-    "洩礦職處於離當財產減嚴謹絕屬構並邊週學師眾遊們羣還繫從０１２３４５６７８９．"
+    "洩礦職處於離當財產減嚴謹絕屬構並邊週學師眾遊們羣還繫從規０１２３４５６７８９．"
 )
 _SIMPLIFIED = (
     "伤难丧踪联级无没报导数达余万亿两号岁时点经济损员几来殒灾别较过发现体遗约条个计暂轻烧负医疗维势险决问项会议专坏抢获转隐预"
-    "泄矿职处于离当财产减严谨绝属构并边周学师众游们群还系从0123456789."
+    "泄矿职处于离当财产减严谨绝属构并边周学师众游们群还系从规0123456789."
 )
 _FOLD = str.maketrans(_TRADITIONAL, _SIMPLIFIED)
 _FOLDABLE = re.compile(f"[{_TRADITIONAL}]")
@@ -52,11 +52,20 @@ _LOSS_AVOIDED = re.compile(r"避免|挽回|减少|减轻")
 _NO_LOSS = re.compile(r"(?:无|没有|未造成|没有造成|没造成|未发生)[^，。；]{0,10}?(?:财产|经济)损失")  # a stated zero
 _LOSS_PART = re.compile(r"其中")  # 损失1.08亿元，其中基础设施损失6000万元: a part of the sum given before
 _SENTENCE_END = re.compile(r"[。；！？;!?\n]")
+# An earthquake's magnitude, in a post that names a quake (震): 6.8级地震, 4.5级余震, 六点八级地震, 震级为7.1级,
+# 里氏6.1级, 芮氏规模6.4, M5.2; a bare decimal 6.0级 too (又震了 刚刚6.0级), but not a wind's 12级 nor 风力5.5级, nor
+# a response level (四级地震应急响应).
 _MAGNITUDE = re.compile(
-    r"(?P<m>\d+(?:\.\d+)?)级(?:左右)?(?:的)?(?:强烈|强|浅源|有感)?地震"
-    r"|震级(?:为|达)?(?P<n>\d+(?:\.\d+)?)级"
-    r"|震[^。；\n]{0,10}?(?P<k>\d+\.\d)级"  # 又震了 刚刚6.0级: a decimal magnitude just after 震
+    r"(?:里氏|芮氏|震级|规模)(?:规模)?(?:为|达|约)?\s*(?P<scale>\d+(?:\.\d+)?)"
+    r"|(?<![A-Za-z])M[Ssw]?\s?(?P<m>\d(?:\.\d+)?)(?![\d.])"
+    r"|(?P<quake>\d+(?:\.\d+)?|[一二三四五六七八九](?:点[零〇一二三四五六七八九])?)级(?:左右)?(?:的)?(?:强烈|强|浅源|有感)?"
+    r"(?P<kind>地震|余震|主震|强震)(?!应急|响应|预案|预警)"
+    r"|(?<![风浪力])(?P<bare>\d\.\d)级"
 )
+# A quake that is not this post's news: the main shock of an aftershock, an earlier one (2008年那次), the one after
+# which this happened (7.0级地震后发生5.1级余震), the largest aftershock of a main shock's report (最大余震4.5级).
+_BACKGROUND_BEFORE = re.compile(r"主震|那次|那场|去年|前年|当年|此前|之前|上次|上回|曾经?|最大")
+_BACKGROUND_AFTER = re.compile(r"(?:的)?(?:之后|后|以来|的时候)")
 
 
 
@@ -112,9 +121,29 @@ def _loss(text: str) -> int | None:
 
 
 def _magnitude(text: str) -> float | None:
-    magnitude = None
-    if "震" not in text:  # every form names the quake
+    """The magnitude of the quake the post reports: the latest one it names that is not a background quake (an
+    aftershock's main shock, an earlier quake), else the latest one it names."""
+    if "震" not in text:  # a post about an earthquake names it
         return None
+    found: list[tuple[float, bool]] = []  # (magnitude, background)
     for match in _MAGNITUDE.finditer(text):
-        magnitude = float(match.group("m") or match.group("n") or match.group("k"))
-    return magnitude
+        figure = match.group("scale") or match.group("m") or match.group("quake") or match.group("bare")
+        magnitude = _magnitude_value(figure)
+        clause_start = max(text.rfind(mark, 0, match.start()) for mark in "，。；！？,;!?\n")
+        before = text[max(clause_start + 1, match.start() - 6) : match.start()]
+        background = (
+            match.group("kind") == "主震"
+            or _BACKGROUND_BEFORE.search(before) is not None
+            or _BACKGROUND_AFTER.match(text, match.end()) is not None
+        )
+        found.append((magnitude, background))
+    news = [magnitude for magnitude, background in found if not background]
+    return news[-1] if news else found[-1][0] if found else None
+
+
+def _magnitude_value(figure: str) -> float:
+    """6.8, or 六点八 (七 is 7.0): the digits after 点 are read one by one."""
+    if figure[0].isdigit():
+        return float(figure)
+    whole, _, tenths = figure.partition("点")
+    return float(f"{int(number(whole) or 0)}.{''.join(str(int(number(digit) or 0)) for digit in tenths) or 0}")

@@ -308,6 +308,16 @@ def test_direct_loss_is_read_in_yuan(text: str, loss: int | None) -> None:
         ("去年那场6.2级地震，今天又发生4.5级地震", 4.5),
         ("阵风7级大风", None),
         ("漾濞又震了 刚刚6.0级", 6.0),
+        ("今日凌晨我县发生M5.2地震", 5.2),
+        ("#云南地震# 里氏6.1级，昆明都有震感", 6.1),
+        ("花莲县近海今晨发生芮氏规模6.4地震", 6.4),
+        ("四川发生六点八级地震", 6.8),
+        ("主震6.8级之后，今天凌晨又来了一个4.5级余震", 4.5),  # the aftershock is the news
+        ("某地区在7.0级地震后发生5.1级余震", 5.1),
+        ("2008年那次8.0级地震的时候我还小，今天这个4.8级地震", 4.8),
+        ("6.8级地震发生后共记录到余震200余次，最大余震4.5级", 6.8),  # the largest aftershock is a detail
+        ("地震发生后，台风又来了，风力5.5级", None),
+        ("发生6.3级地震，启动国家四级地震应急响应", 6.3),  # a response level is no magnitude
     ],
 )
 def test_the_magnitude_of_an_earthquake_is_read(text: str, magnitude: float | None) -> None:

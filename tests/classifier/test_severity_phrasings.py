@@ -88,3 +88,15 @@ def test_direct_loss_is_read_and_gives_the_loss_thresholds(line: dict[str, Any])
 def test_the_loss_thresholds_come_from_config(yuan: int, level: str) -> None:
     assert severity_of(Figures(loss_cny=yuan), "", CATEGORIES) == level
     assert CATEGORIES.severity[level].direct_loss_cny <= yuan
+
+
+@pytest.mark.parametrize("line", lines("magnitude"))
+def test_a_magnitude_in_an_earthquake_context_gives_the_magnitude_thresholds(line: dict[str, Any]) -> None:
+    assert_reads(line, "magnitude")
+
+
+@pytest.mark.parametrize(
+    "line", [case for case in lines("magnitude", "mixed") if case.values[0]["text"].count("级") > 1]
+)
+def test_an_aftershock_is_not_the_background_quake(line: dict[str, Any]) -> None:
+    assert_reads(line, "magnitude")

@@ -66,10 +66,11 @@ _KILLED = r"(?:[淹烧砸撞炸压闷电摔冻毒砍捅踩轧呛]|)"  # 死了�
 _INJURY = r"(?:受伤|负伤|[烧擦砸摔刺砍割烫咬灼冻炸撞压划扎打踩碾震]伤)"
 _LIGHT = r"受?轻伤"
 _SERIOUS = r"(?:受?重伤|危重|病危|生命垂危)"
+_WORSE = r"(?:伤势|伤情)(?:较重|严重|较为严重)"  # not 重伤, but the rest are lighter: at most these are serious
 # What may stand between a count and its verb: 2人经抢救无效死亡, 6名被困矿工全部遇难, 一名3岁男童死亡.
 _ADVERBS = (
     r"(?:全部|全|均|都|已|已经|先后|相继|不幸|当场|现场|仍|仍然|处于|被|还|一直|到现在|至今|目前|就|也|又"
-    r"|(?:被)?证实|(?:救出|送医|送院)后|送(?:医|院)途中|经(?:医院)?(?:全力)?抢救无效|抢救无效|因伤势过重"
+    r"|是|(?:被)?证实|(?:救出|送医|送院)后|送(?:医|院)途中|经(?:医院)?(?:全力)?抢救无效|抢救无效|因伤势过重"
     r"|经?(?:搜救|救援)?(?:被)?(?:找到|救上来|救出来|打捞上岸|打捞上来|捞上来|送到医院)(?:的时候|时|后)"
     rf"|不同程度(?:地)?|在[^\s\d{NUMERAL_CHARS}，。；、！？：,;!?:]{{1,12}}?(?:中|时|途中))*"
 )
@@ -108,7 +109,7 @@ def _counted(verb: str) -> list[tuple[str, str]]:
         ("count", rf"(?P<n>{NUM}){_ABOUT}(?:{_WHO}{_ADVERBS}|(?:名|位|{_GE}){_NOUN}{{1,8}}?{_ADVERBS}){verb}(?!者)"),
         ("count", rf"(?P<n>一){_NOUN}{{0,6}}?{_PERSON}[^\s\d{CLAUSE_BREAK}]{{0,4}}?{_ADVERBS}(?!没了){verb}(?!者)"),
         ("total", rf"{verb}(?:{_TOLL})(?P<n>{NUM}){_ABOUT}(?:{_WHO}|{_END})"),
-        ("count", rf"{verb}(?:的)?(?P<n>{NUM}){_ABOUT}(?:{_WHO}|{_END})"),
+        ("count", rf"{verb}(?:(?:送医|送院|住院)?的有|的)?(?P<n>{NUM}){_ABOUT}(?:{_WHO}|{_END})"),
     ]
 
 
@@ -127,6 +128,7 @@ _FORMS: list[tuple[str, str, str]] = [
     # 25人被困井下、与地面失去联系: the trapped out of contact are missing (those in contact are not)
     ("missing", "count", rf"(?P<n>{NUM}){_ABOUT}{_WHO}被困[^，。；\d]{{0,6}}?[、，]?与[^，。；\d]{{0,6}}?{_MISSING}"),
     *[("serious", kind, form) for kind, form in _counted(_SERIOUS)],
+    *[("worse", kind, form) for kind, form in _counted(_WORSE)],
     *[("light", kind, form) for kind, form in _counted(_LIGHT)],
     *[("injuries", kind, form) for kind, form in _counted(_INJURY)],
     ("injuries", "total", rf"(?:伤者|伤员){_RISE}(?P<n>{NUM}){_ABOUT}(?:{_WHO}|{_END})"),
@@ -219,7 +221,7 @@ class Statement:
 
     start: int
     end: int
-    measure: str  # deaths, missing, injuries, serious, light
+    measure: str  # deaths, missing, injuries, serious, light, worse (伤势较重)
     value: int
     kind: str  # count, total, zero or one (see the module's docstring)
     joint: int | None = None  # the start of a zero of several counts (无人员伤亡), shared by its statements
@@ -351,7 +353,7 @@ def _updates(text: str, statements: list[Statement], layout: _Layout) -> Iterato
 
 
 def read_counts(text: str) -> dict[str, int]:
-    """Each count the post states (deaths, missing, injuries, serious, light), as the post leaves it. The text is
+    """Each count the post states (deaths, missing, injuries, serious, light, worse), as the post leaves it. The text is
     folded (`classifier.figures.fold`); a post without a word of `MAY_COUNT` states none."""
     layout = _Layout(text)
     together = list(_people(text))  # a list of people stands for the counts inside it

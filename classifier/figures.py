@@ -75,6 +75,9 @@ class Figures:
     missing: int | None = None
     injuries: int | None = None  # all people stated injured
     serious_injuries: int | None = None  # only those stated as serious (重伤/危重)
+    # When no serious figure is stated, the most that can be serious: those said to be hurt worse (其中3人伤势较重:
+    # the rest are lighter), else all the injured. It gives a level when every value up to it gives the same one.
+    serious_at_most: int | None = None
     loss_cny: int | None = None  # direct economic loss in yuan
     magnitude: float | None = None  # earthquake magnitude
 
@@ -86,11 +89,13 @@ def read_figures(text: str) -> Figures:
     injuries, serious = counts.get("injuries"), counts.get("serious")
     if injuries is None and (serious or "light" in counts):
         injuries = (serious or 0) + counts.get("light", 0)  # 3人轻伤、2人重伤 with no total: 5 injured
+    at_most = None if serious is not None else counts.get("worse", injuries)
     return Figures(
         deaths=counts.get("deaths"),
         missing=counts.get("missing"),
         injuries=injuries,
         serious_injuries=serious,
+        serious_at_most=at_most,
         loss_cny=_loss(text),
         magnitude=_magnitude(text),
     )

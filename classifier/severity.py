@@ -24,6 +24,7 @@ _INCIDENT = re.compile(r"事故|事件|火灾|灾害|灾难|爆炸|地震|险情
 _NOT_INCIDENT_AFTER = re.compile(r"隐患|风险|预案|演练|防范|预防|的发生|决策|政策|问题|项目|部署|改革|工程|会议|罪")
 _NOT_INCIDENT_BEFORE = re.compile(r"防范|遏制|预防|杜绝|避免|防止|排查|整治|消除|严防|谨防|不属于|不是|未构成|并非|非")
 _WINDOW = 10
+SERIOUS = "serious_injuries"  # the criterion's name in config
 
 
 @lru_cache(maxsize=8)
@@ -75,11 +76,14 @@ def severity_of(figures: Figures, text: str, categories: CategoriesConfig) -> st
     if figures.deaths is not None or figures.missing is not None:
         dead_or_missing = (figures.deaths or 0) + (figures.missing or 0)
     serious = figures.serious_injuries
-    if serious is None and figures.injuries is not None:
-        serious = 0  # injured, none stated serious: a casualty incident, at least the level that 0 serious gives
+    # Injured, none stated serious: the level is certain when as many serious as there can be give the level that
+    # none gives (3人受伤 is IV); 120多人受伤 may hide 100 serious, and gives no level by itself.
+    at_most = figures.serious_at_most
+    if serious is None and at_most is not None:
+        serious = 0 if _level(SERIOUS, at_most, categories) == _level(SERIOUS, 0, categories) else None
     found = [
         _level("deaths", dead_or_missing, categories),
-        _level("serious_injuries", serious, categories),
+        _level(SERIOUS, serious, categories),
         _level("direct_loss_cny", figures.loss_cny, categories),
         _level("magnitude", figures.magnitude, categories),
         *_wording_levels(fold(text), categories),

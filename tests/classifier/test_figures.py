@@ -148,6 +148,9 @@ def test_casualty_forms_are_read(text: str, deaths: int | None, missing: int | N
         ("18人受伤，均为轻伤", 0, 18),  # stated: none is serious
         ("30多人都受伤了，不过医院说没有重伤的", 0, 30),
         ("2人重伤，其余均为轻伤", 2, 2),  # the rest, not the whole incident
+        ("村里受伤送医的有49个，听医生说其中12个是重伤", 12, 49),
+        ("伤了二十多个，重伤的有五个", 5, 20),
+        ("爆炸死了2个，但是重伤的有六十多个", 60, 60),
     ],
 )
 def test_only_injuries_stated_as_serious_are_serious(text: str, serious: int | None, injuries: int) -> None:
@@ -351,7 +354,11 @@ def test_deaths_and_missing_set_the_level(text: str, level: str) -> None:
         ("重伤12人", "III"),
         ("12人受伤，其中重伤50人", "II"),
         ("100人重伤", "I"),
-        ("120人受伤，其中5人伤势较重", "IV"),  # not stated as serious
+        ("120人受伤，其中5人伤势较重", "IV"),  # not stated as serious, and at most 5 can be
+        ("12名学生受伤，其中2人伤势较重", "IV"),
+        ("9人受伤", "IV"),  # even if all were serious, IV
+        ("10人受伤", None),  # 10 serious would be III: the injured alone give no level
+        ("120多人受伤送医，现在还不知道有没有人死亡", None),
     ],
 )
 def test_serious_injuries_set_the_level(text: str, level: str) -> None:

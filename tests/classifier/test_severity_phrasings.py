@@ -100,3 +100,8 @@ def test_a_magnitude_in_an_earthquake_context_gives_the_magnitude_thresholds(lin
 )
 def test_an_aftershock_is_not_the_background_quake(line: dict[str, Any]) -> None:
     assert_reads(line, "magnitude")
+
+
+@pytest.mark.parametrize("line", lines("serious_injuries"))
+def test_serious_injuries_count_only_when_stated_as_serious(line: dict[str, Any]) -> None:
+    assert_reads(line, "injuries", "serious_injuries")

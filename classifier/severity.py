@@ -21,21 +21,26 @@ from yuqing.vocabulary import SEVERITY_GRAVEST_FIRST
 # Wording counts only about an incident: it names one (重大事故) or one follows in its clause (特别重大火灾事故), and
 # it is not a hazard, a plan or a policy (重大事故隐患, 重大突发事件应急预案, 重大决策) nor denied or prevented.
 _INCIDENT = re.compile(r"事故|事件|火灾|灾害|灾难|爆炸|地震|险情|疫情|泄漏|坍塌|垮塌|透水|矿难|洪灾")
-_NOT_INCIDENT_AFTER = re.compile(r"隐患|风险|预案|演练|防范|预防|的发生|决策|政策|问题|项目|部署|改革|工程|会议|罪")
-_NOT_INCIDENT_BEFORE = re.compile(r"防范|遏制|预防|杜绝|避免|防止|排查|整治|消除|严防|谨防|不属于|不是|未构成|并非|非")
+_NOT_INCIDENT_AFTER = re.compile(
+    r"隐患|风险|预案|演练|防范|预防|的发生|决策|政策|问题|项目|部署|改革|工程|会议|罪|预警|性天气"
+)
+_NOT_INCIDENT_BEFORE = re.compile(
+    r"防范|防御|遏制|预防|杜绝|避免|防止|排查|整治|消除|严防|谨防|不属于|不是|未构成|并非|非"
+)
+_KIND_INSIDE = ("事故", "灾害")
 _WINDOW = 10
 SERIOUS = "serious_injuries"  # the criterion's name in config
 
 
 @lru_cache(maxsize=8)
 def _wording_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
-    """The configured phrases as one pattern, phrase i in group `w<i>`; a phrase ending in 事故 also matches with the
-    kind of accident inside (重大透水事故, 特别重大火灾事故). Cached because the config rarely changes."""
+    """The configured phrases as one pattern, phrase i in group `w<i>`; a phrase ending in 事故 or 灾害 also matches
+    with the kind inside (重大透水事故, 特别重大火灾事故, 重大山洪灾害). Cached because the config rarely changes."""
     bodies = []
     for i, phrase in enumerate(phrases):
         body = re.escape(phrase)
-        if phrase.endswith("事故"):
-            body = re.escape(phrase[:-2]) + rf"[^\s\d{CLAUSE_BREAK}]{{0,6}}?事故"
+        if phrase.endswith(_KIND_INSIDE):
+            body = re.escape(phrase[:-2]) + rf"[^\s\d{CLAUSE_BREAK}]{{0,6}}?" + re.escape(phrase[-2:])
         bodies.append(f"(?P<w{i}>{body})")
     return re.compile("|".join(bodies))
 

@@ -408,6 +408,9 @@ def test_magnitude_sets_the_level(text: str, level: str | None) -> None:
         ("定性为较大事故", "III"),
         ("属一般事故", "IV"),
         ("不属于重大事故", None),
+        ("某区发生一起重大火灾，消防部门正在全力扑救", "II"),
+        ("某县发生重大山洪灾害", "II"),
+        ("某县发生一起較大火災事故", "III"),
     ],
 )
 def test_explicit_wording_about_the_incident_sets_the_level(text: str, level: str | None) -> None:
@@ -424,6 +427,9 @@ def test_explicit_wording_about_the_incident_sets_the_level(text: str, level: st
         "修订重大突发事件应急预案",
         "坚决遏制重大事故发生",
         "负责人涉嫌重大责任事故罪被刑拘",
+        "排查重大火灾隐患",
+        "做好防御重大灾害性天气的准备",
+        "正值重大节日，商场客流大",
     ],
 )
 def test_severity_words_about_something_else_give_no_level(text: str) -> None:

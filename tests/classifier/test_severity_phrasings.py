@@ -105,3 +105,8 @@ def test_an_aftershock_is_not_the_background_quake(line: dict[str, Any]) -> None
 @pytest.mark.parametrize("line", lines("serious_injuries"))
 def test_serious_injuries_count_only_when_stated_as_serious(line: dict[str, Any]) -> None:
     assert_reads(line, "injuries", "serious_injuries")
+
+
+@pytest.mark.parametrize("line", lines("wording", "no_figures"))
+def test_explicit_wording_about_the_incident_sets_the_level_and_no_figure_sets_none(line: dict[str, Any]) -> None:
+    assert_reads(line)

@@ -9,14 +9,18 @@ tests by kind name the behaviour each kind of line checks. A line the reader sti
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+import opencc
 import pytest
 
+from classifier import casualties, figures, severity
 from classifier.evaluation import FIGURE_FIELDS, phrasing_answers, read_phrasings
-from classifier.figures import Figures
+from classifier.figures import Figures, read_figures
 from classifier.severity import severity_of
 from yuqing.settings import load_settings
+from yuqing.text import simplified
 
 CATEGORIES = load_settings().categories
 TABLE = read_phrasings()
@@ -109,4 +113,49 @@ def test_serious_injuries_count_only_when_stated_as_serious(line: dict[str, Any]
 
 @pytest.mark.parametrize("line", lines("wording", "no_figures"))
 def test_explicit_wording_about_the_incident_sets_the_level_and_no_figure_sets_none(line: dict[str, Any]) -> None:
+    assert_reads(line)
+
+
+TRADITIONAL = [line for line in TABLE if line["script"] == "traditional"]
+
+
+@pytest.mark.parametrize("line", TRADITIONAL, ids=lambda line: line["id"])
+def test_traditional_characters_read_as_their_simplified_text(line: dict[str, Any]) -> None:
+    """Posts reach the reader simplified (`classify` converts them); a caller that passes the original reads the
+    same figures, because the reader folds the traditional forms of its own characters."""
+    assert read_figures(line["text"]) == read_figures(simplified(line["text"]))
+    assert_reads(line)
+
+
+def test_every_character_the_reader_matches_is_folded_from_its_traditional_forms() -> None:
+    sources = [
+        value.pattern if isinstance(value, re.Pattern) else value
+        for module in (casualties, figures, severity)
+        for value in vars(module).values()
+        if isinstance(value, re.Pattern | str)
+    ]
+    characters = {
+        char
+        for source in [*sources, *CATEGORIES.severity_wording]
+        for char in source
+        if "一" <= char <= "鿿" and figures.fold(char) == char  # the fold's own table holds traditional forms
+    }
+    unfolded = set()
+    for config in ("s2t", "s2hk", "s2tw"):
+        converter = opencc.OpenCC(config)
+        for char in characters:
+            traditional = converter.convert(char)
+            if traditional != char and simplified(traditional) == char and figures.fold(traditional) != char:
+                unfolded.add(f"{traditional}→{char}")
+    assert sorted(unfolded) == []
+
+
+def chinese_numerals_only(line: dict[str, Any]) -> bool:
+    """A line whose figures are written in Chinese numerals only (十二人罹难, 一百零五人, 三十余人, 六千万)."""
+    stated = [line[field] for field in ("deaths", "missing", "injuries", "serious_injuries") if line[field]]
+    return bool(stated) and not re.search(r"[0-9０-９]", line["text"])
+
+
+@pytest.mark.parametrize("line", [line for line in TABLE if chinese_numerals_only(line)], ids=lambda line: line["id"])
+def test_chinese_numerals_are_read(line: dict[str, Any]) -> None:
     assert_reads(line)

@@ -84,7 +84,7 @@ _ONE_PERSON = (
     r"父亲|母亲|爸爸|妈妈|爷爷|奶奶|外公|外婆|姥姥|姥爷|丈夫|妻子|老公|老婆|儿子|女儿|孙子|孙女|哥哥|姐姐|弟弟|妹妹"
     r"|嫂子|弟媳|女婿|儿媳|侄子|侄女|外甥|司机|驾驶员|船长|船员|老板娘|老板|店主|房东|户主|师傅|[爸妈爹娘哥嫂姐弟妹爷奶夫妻儿女]"
 )
-_TWO_PEOPLE = r"父母|夫妻|夫妇|母子|父子|母女|父女|爷孙|祖孙|婆媳|兄妹|姐弟"
+_TWO_PEOPLE = r"父母|夫妻|夫妇|母子|父子|母女|父女|爷孙|祖孙|婆媳|兄妹|姐弟|老两口|小两口|两口子"
 _FROM = rf"(?:[由从][^，。；]{{0,8}}?{NUM}{_WHO}?)?"  # 由最初通报的18人 (升至31人): the figure it rose from
 # 死亡人数升至12人, 遇难者达30人; in 死亡人数已由最初通报的18人升至31人 the figure it rose from is passed over.
 _RISE = (
@@ -125,8 +125,12 @@ _FORMS: list[tuple[str, str, str]] = [
     ("deaths", "count", rf"(?P<n>{NUM})个家庭[^，。；\d]{{0,6}}?失去了?(?:亲人|至亲|孩子|儿女|父母|丈夫|妻子)"),
     ("deaths", "count", rf"(?P<n>{NUM}){_ABOUT}(?:个|条)(?:鲜活的)?生命(?:定格|逝去|消逝|陨落)"),
     *[("missing", kind, form) for kind, form in _counted(_MISSING)],
-    # 25人被困井下、与地面失去联系: the trapped out of contact are missing (those in contact are not)
-    ("missing", "count", rf"(?P<n>{NUM}){_ABOUT}{_WHO}被困[^，。；\d]{{0,6}}?[、，]?与[^，。；\d]{{0,6}}?{_MISSING}"),
+    # 25人被困井下、与地面失去联系, 4人被埋、失去联系: the trapped out of contact are missing (those in contact are not)
+    (
+        "missing",
+        "count",
+        rf"(?P<n>{NUM}){_ABOUT}{_WHO}被[困埋压][^，。；\d]{{0,6}}?[、，]?(?:与[^，。；\d]{{0,6}}?)?{_MISSING}",
+    ),
     *[("serious", kind, form) for kind, form in _counted(_SERIOUS)],
     *[("worse", kind, form) for kind, form in _counted(_WORSE)],
     *[("light", kind, form) for kind, form in _counted(_LIGHT)],
@@ -196,20 +200,20 @@ _ONE_DEATH = re.compile(
 )
 _PERSON_NAMED = re.compile(_PERSON)
 _ONLY_ADVERBS = re.compile(_ADVERBS)  # ，已无生命体征 has no subject of its own (see _SUBJECTLESS)
-# A clause with no subject, whose dead are those the clause before it names: 下游还捞上来一个小伙子，也没能救回来;
-# 那个被冲走的大爷找到了，已无生命体征; 3名工人被困，均已遇难.
-_SUBJECTLESS = re.compile(rf"(?:[，,]\s*|\s+)(?P<verb>{_ADVERBS}{_DEATH})(?!者)")
+# A clause with no subject, whose dead or missing are those the clause before it names: 下游还捞上来一个小伙子，也没能
+# 救回来; 那个被冲走的大爷找到了，已无生命体征; 3名工人被困，均已遇难; 两名村民被冲走，至今下落不明.
+_SUBJECTLESS = re.compile(rf"(?:[，,]\s*|\s+){_ADVERBS}(?:(?P<deaths>{_DEATH})|(?P<missing>{_MISSING}))(?!者)")
 _SUBJECT_COUNT = re.compile(
     rf"(?P<n>{NUM}){_ABOUT}(?:人|(?:名|位|{_GE})[^\s\d{CLAUSE_BREAK}]{{0,8}}?(?:{_PERSON}|少年|青年))"
 )
-_STATED_DEAD = re.compile(_DEATH)
+_STATED = {"deaths": re.compile(_DEATH), "missing": re.compile(_MISSING)}
 _GROUP = re.compile(r"(?<![我你他她咱])们|等人|些人|群人|[多几][人名个位]")  # 村民们, 多人; not 我们村
 # Several people, named or counted, who died together: 司机和2名乘客当场遇难, 爸妈和哥嫂都没了.
 _PERSON_ITEM = (
     rf"(?:{NUM}(?:名|位|{_GE})[^\s\d{CLAUSE_BREAK}和与及跟]{{0,6}}?{_PERSON}|{_TWO_PEOPLE}|(?:{_ONE_PERSON})+)"
 )
 _PEOPLE = re.compile(
-    rf"(?<![\w])?(?P<people>{_PERSON_ITEM}(?:[和与及跟、]{_PERSON_ITEM})+)(?:俩|两人|二人|三人)?{_ADVERBS}"
+    rf"(?P<people>{_PERSON_ITEM}(?:[和与及跟、]{_PERSON_ITEM})+|(?:{_TWO_PEOPLE})(?:俩|两人|二人)?){_ADVERBS}"
     rf"(?:(?P<deaths>{_DEATH})|(?P<missing>{_MISSING})|(?P<injuries>{_INJURY}))(?!者)"
 )
 _PERSON_TOKEN = re.compile(rf"(?P<n>{NUM})(?:名|位|{_GE})|(?P<two>{_TWO_PEOPLE})|(?P<one>{_ONE_PERSON})")
@@ -252,18 +256,19 @@ def _statements(text: str) -> Iterator[Statement]:
 
 
 def _subjectless(text: str) -> Iterator[Statement]:
-    """The dead of a clause with no subject, counted from the clause before it: its last count of people, or one
-    person it names without a number (not a group: 村民们, 多人); nothing when that clause states its dead itself."""
+    """The dead or missing of a clause with no subject, counted from the clause before it: its last count of people,
+    or one person it names without a number (not a group: 村民们, 多人); nothing when that clause states them itself."""
     for match in _SUBJECTLESS.finditer(text):
+        measure = "deaths" if match.group("deaths") else "missing"
         before = re.split(rf"[{CLAUSE_BREAK}]|\s", text[max(0, match.start() - 30) : match.start()])[-1]
-        if _STATED_DEAD.search(before):
+        if _STATED[measure].search(before):
             continue  # 3个年轻人没能逃出来，全部遇难: the same dead, already counted
         counts = list(_SUBJECT_COUNT.finditer(before))
         offset = match.start() - len(before)
         if counts and (value := number(counts[-1].group("n"))) is not None:
-            yield Statement(offset + counts[-1].start(), match.end(), "deaths", int(value), "count")
+            yield Statement(offset + counts[-1].start(), match.end(), measure, int(value), "count")
         elif before and _PERSON_NAMED.search(before) and not _GROUP.search(before) and "人员" not in before:
-            yield Statement(offset, match.end(), "deaths", 1, "one")
+            yield Statement(offset, match.end(), measure, 1, "one")
 
 
 def _people(text: str) -> Iterator[Statement]:

@@ -1,5 +1,6 @@
 """Numerals as people write them in posts: Arabic (1,200 / 1.2 / 3000万), full-width, and Chinese (十二, 两千三百,
-一亿二千万, 廿三, 二〇二四), plus the vague ones that still bound a figure from below (数十, 几百).
+一亿二千万, 廿三, 二〇二四), plus the vague ones that still bound a figure from below (数十, 几百, and the ranges 七八,
+三四十, 十七八, read as their lower end).
 
 The figures reader needs one pattern that finds a numeral and one function that gives its value, so that every
 form it reads (3人死亡, 死亡人数升至十二人, 损失三千多万) shares them.
@@ -25,10 +26,12 @@ def number(text: str) -> float | None:
         return float(text.rstrip("万亿").replace(",", "")) * unit
     if text[0] in "数几":
         return 2.0 * _UNITS.get(text[1], BIG.get(text[1], 1))
-    if all(char in _DIGITS for char in text):  # 二〇二四: digit by digit
+    if all(char in _DIGITS for char in text) and (len(text) > 2 or text[-1] in "零〇"):  # 二〇二四: digit by digit
         return float("".join(str(_DIGITS[char]) for char in text))
     total, section, digit = 0, 0, None
     for char in text:
+        if char in _DIGITS and digit and _DIGITS[char] == digit + 1:
+            continue  # 七八个人, 三四十人, 十七八个: a range, read as its lower end
         if char in _DIGITS:
             digit = _DIGITS[char]
         elif char in _TENS:

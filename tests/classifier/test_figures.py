@@ -37,6 +37,10 @@ def _severity(text: str, categories: CategoriesConfig = CATEGORIES) -> str | Non
         ("零", 0),
         ("数十", 20),
         ("几百", 200),
+        ("七八", 7),  # a range: its lower end
+        ("三四十", 30),
+        ("十七八", 17),
+        ("两三", 2),
     ],
 )
 def test_arabic_and_chinese_numerals_are_read(numeral: str, value: int) -> None:
@@ -126,6 +130,10 @@ def test_a_bare_big_unit_is_no_number() -> None:
         ("司机和2名乘客当场遇难", 3, None, None),
         ("爸妈和哥嫂都没了，就剩他和侄子两个", 4, None, None),
         ("司机和1名乘客受伤", None, None, 2),
+        ("民房倒塌，屋里住的老两口都没了", 2, None, None),
+        ("目前仍有4人被埋、失去联系", None, 4, None),
+        ("两名村民被冲走，至今下落不明", None, 2, None),  # a clause with no subject: the people before it
+        ("村里有七八个人到现在都联系不上", None, 7, None),
         ("事故原因还没找到", None, None, None),
     ],
 )

@@ -116,7 +116,7 @@ def _counted(verb: str) -> list[tuple[str, str]]:
 # Each way of stating a figure, with the count in group `n`: (measure, kind, pattern).
 _FORMS: list[tuple[str, str, str]] = [
     *[("deaths", kind, form) for kind, form in _counted(_DEATH)],
-    ("deaths", "total", rf"(?P<n>{NUM}){_ABOUT}(?:(?:名|位|具){_NOUN}{{0,4}}?)?(?:遇难者|罹难者|死者|遗体)"),
+    ("deaths", "total", rf"(?P<n>{NUM}){_ABOUT}(?:(?:名|位|具|{_GE}){_NOUN}{{0,4}}?)?(?:遇难者|罹难者|死者|遗体)"),
     ("deaths", "count", rf"(?P<n>{NUM}){_ABOUT}条人命"),
     ("deaths", "count", rf"{_KILLED}死了?(?P<n>{NUM}){_ABOUT}{_WHO}"),
     ("deaths", "count", rf"一家(?P<n>{NUM})口[^。；！？\d{NUMERAL_CHARS}]{{0,16}}?{_DEATH}"),
@@ -196,7 +196,8 @@ _ONE_DEATH = re.compile(
     rf"(?:^|[{CLAUSE_BREAK}\s])(?P<who>[^{CLAUSE_BREAK}\s\d{NUMERAL_CHARS}几数多们等些群家]{{1,10}}?)"
     r"(?:(?:经(?:全力)?抢救无效|抢救无效|当场|不幸)(?:死亡|遇难|去世|离世)|没能?(?:抢)?救(?:过来|回来|活)|未能(?:抢)?救过来"
     r"|不治身亡|身亡|牺牲|殉职|遇害|溺亡|已无生命体征|没气了"
-    rf"|(?<={_PERSON})(?:当场|就|也|都|已经)*没了(?!\w))"
+    rf"|(?<={_PERSON})(?:当场|就|也|都|已经)*没了(?!\w)"
+    rf"|(?<={_PERSON})(?:当场就?|就这么|已经|不幸)走了)"  # 大爷当场就走了; not 大爷就走了 (he left)
 )
 _PERSON_NAMED = re.compile(_PERSON)
 _ONLY_ADVERBS = re.compile(_ADVERBS)  # ，已无生命体征 has no subject of its own (see _SUBJECTLESS)

@@ -15,19 +15,21 @@ from dataclasses import dataclass
 from classifier.casualties import MAY_COUNT, read_counts
 from classifier.numerals import BIG, NUM, number
 
-# Traditional → simplified for the characters the patterns below use, plus full-width digits; one char for one, so
-# positions do not move. Cheaper than a full conversion on every post, and the caller may not have converted.
+# Traditional → simplified for the characters the patterns of the figures and the configured wording use (every
+# form OpenCC's s2t, s2hk and s2tw give them; a test holds the table to OpenCC), plus full-width digits; one char
+# for one, so positions do not move. Cheaper than a full conversion on every post, and the caller may not have
+# converted.
 _TRADITIONAL = (
     "並來倆個們備傷價億兒兩凍別劃勢員問喪嗆嚴報場塊墜壓壞夥婦媽嬰孫學實專導屬師幣幾庫強後從徵悶應戀戶損搶撈敵數於時暫"
     "會東條構樓機歲殘殞毀氣決沒洩淺減濟災為無燒燙爲爺犧獲現產當療發眾礦範糧約級終絕統經維練繫繼續羣聯職脫與萬處號虧衆"
-    "衝裏裡規親計設調謹證議護變負財貨責資蹤軋較輕轉週遊過達遺還邊醫錢長隕隨險隱離難電響項順預題風餘駕駛體鮮點０１２３"
-    "４５６７８９．"
+    "衝裏裡規親計設調謹證議護變負財貨責資蹤軋較輕轉這週遊過達遺還邊醫錢長隕隨險隱離難電響項順預題風餘駕駛體鮮麼點．０"
+    "１２３４５６７８９"
 )
 _SIMPLIFIED = (
     "并来俩个们备伤价亿儿两冻别划势员问丧呛严报场块坠压坏伙妇妈婴孙学实专导属师币几库强后从征闷应恋户损抢捞敌数于时暂"
     "会东条构楼机岁残殒毁气决没泄浅减济灾为无烧烫为爷牺获现产当疗发众矿范粮约级终绝统经维练系继续群联职脱与万处号亏众"
-    "冲里里规亲计设调谨证议护变负财货责资踪轧较轻转周游过达遗还边医钱长陨随险隐离难电响项顺预题风余驾驶体鲜点0123"
-    "456789."
+    "冲里里规亲计设调谨证议护变负财货责资踪轧较轻转这周游过达遗还边医钱长陨随险隐离难电响项顺预题风余驾驶体鲜么点.0"
+    "123456789"
 )
 _FOLD = str.maketrans(_TRADITIONAL, _SIMPLIFIED)
 _FOLDABLE = re.compile(f"[{_TRADITIONAL}]")

@@ -131,6 +131,9 @@ def test_a_bare_big_unit_is_no_number() -> None:
         ("爸妈和哥嫂都没了，就剩他和侄子两个", 4, None, None),
         ("司机和1名乘客受伤", None, None, 2),
         ("民房倒塌，屋里住的老两口都没了", 2, None, None),
+        ("已经找到6个遇难者了，还有10多个人没找到", 6, 10, None),
+        ("骑电动车的大爷当场就走了", 1, None, None),
+        ("大爷说完就走了", None, None, None),
         ("目前仍有4人被埋、失去联系", None, 4, None),
         ("两名村民被冲走，至今下落不明", None, 2, None),  # a clause with no subject: the people before it
         ("村里有七八个人到现在都联系不上", None, 7, None),

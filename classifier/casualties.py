@@ -69,7 +69,7 @@ _SERIOUS = r"(?:受?重伤|危重|病危|生命垂危)"
 _WORSE = r"(?:伤势|伤情)(?:较重|严重|较为严重)"  # not 重伤, but the rest are lighter: at most these are serious
 # What may stand between a count and its verb: 2人经抢救无效死亡, 6名被困矿工全部遇难, 一名3岁男童死亡.
 _ADVERBS = (
-    r"(?:全部|全|均|都|已|已经|先后|相继|不幸|当场|现场|仍|仍然|处于|被|还|一直|到现在|至今|目前|就|也|又"
+    r"(?:全部|全|均|都|已|已经|先后|相继|不幸|英勇|壮烈|光荣|当场|现场|仍|仍然|处于|被|还|一直|到现在|至今|目前|就|也|又"
     r"|是|(?:被)?证实|(?:救出|送医|送院)后|送(?:医|院)途中|经(?:医院)?(?:全力)?抢救无效|抢救无效|因伤势过重"
     r"|经?(?:搜救|救援)?(?:被)?(?:找到|救上来|救出来|打捞上岸|打捞上来|捞上来|送到医院)(?:的时候|时|后)"
     rf"|不同程度(?:地)?|在[^\s\d{NUMERAL_CHARS}，。；、！？：,;!?:]{{1,12}}?(?:中|时|途中))*"
@@ -81,7 +81,7 @@ _NOUN = (
 _PERSON = r"[人子童孩娃婴者客生员警民妇手师兵翁爷奶叔姨哥姐弟妹士]"  # 一男子, 一工人, 一游客: a person, not 一工厂
 # People named without a number, each one person (爸妈 is two, 司机和2名乘客 three), and pairs (父母, 夫妻).
 _ONE_PERSON = (
-    r"父亲|母亲|爸爸|妈妈|爷爷|奶奶|外公|外婆|姥姥|姥爷|丈夫|妻子|老公|老婆|儿子|女儿|孙子|孙女|哥哥|姐姐|弟弟|妹妹"
+    r"向导|父亲|母亲|爸爸|妈妈|爷爷|奶奶|外公|外婆|姥姥|姥爷|丈夫|妻子|老公|老婆|儿子|女儿|孙子|孙女|哥哥|姐姐|弟弟|妹妹"
     r"|嫂子|弟媳|女婿|儿媳|侄子|侄女|外甥|司机|驾驶员|船长|船员|老板娘|老板|店主|房东|户主|师傅|[爸妈爹娘哥嫂姐弟妹爷奶夫妻儿女]"
 )
 _TWO_PEOPLE = r"父母|夫妻|夫妇|母子|父子|母女|父女|爷孙|祖孙|婆媳|兄妹|姐弟|老两口|小两口|两口子"
@@ -211,7 +211,8 @@ _STATED = {"deaths": re.compile(_DEATH), "missing": re.compile(_MISSING)}
 _GROUP = re.compile(r"(?<![我你他她咱])们|等人|些人|群人|[多几][人名个位]")  # 村民们, 多人; not 我们村
 # Several people, named or counted, who died together: 司机和2名乘客当场遇难, 爸妈和哥嫂都没了.
 _PERSON_ITEM = (
-    rf"(?:{NUM}(?:名|位|{_GE})[^\s\d{CLAUSE_BREAK}和与及跟]{{0,6}}?{_PERSON}|{_TWO_PEOPLE}|(?:{_ONE_PERSON})+)"
+    rf"(?:{NUM}(?:名|位|{_GE})[^\s\d{CLAUSE_BREAK}和与及跟]{{0,8}}?(?:{_PERSON}|{_ONE_PERSON})"
+    rf"|{_TWO_PEOPLE}|(?:{_ONE_PERSON})+)"
 )
 _PEOPLE = re.compile(
     rf"(?P<people>{_PERSON_ITEM}(?:[和与及跟、]{_PERSON_ITEM})+|(?:{_TWO_PEOPLE})(?:俩|两人|二人)?){_ADVERBS}"
@@ -276,9 +277,13 @@ def _people(text: str) -> Iterator[Statement]:
     """Several people named or counted together (司机和2名乘客当场遇难 is 3, 爸妈和哥嫂都没了 4)."""
     for match in _PEOPLE.finditer(text):
         value = 0
-        for token in _PERSON_TOKEN.finditer(match.group("people")):
-            count = number(token.group("n")) if token.group("n") else 2 if token.group("two") else 1
-            value += int(count or 0)
+        for item in re.split("[和与及跟、]", match.group("people")):
+            counted = _PERSON_TOKEN.match(item)
+            if counted and counted.group("n"):  # 2名乘客: the count, whoever they are
+                value += int(number(counted.group("n")) or 0)
+                continue
+            for token in _PERSON_TOKEN.finditer(item):  # 爸妈: each named person; 父母: two
+                value += 2 if token.group("two") else 1
         measure = next(name for name in ("deaths", "missing", "injuries") if match.group(name))
         yield Statement(match.start("people"), match.end(), measure, value, "count")
 

@@ -128,6 +128,8 @@ def test_a_bare_big_unit_is_no_number() -> None:
         ("两个来玩水的高中生被离岸流卷走 救上来的时候都没气了", 2, None, None),
         ("3个年轻人没能逃出来，全部遇难", 3, None, None),  # the same dead, not 6
         ("司机和2名乘客当场遇难", 3, None, None),
+        ("19名消防指战员在扑救森林火灾中英勇牺牲", 19, None, None),
+        ("森林火灾中19名地方专业扑火队员和1名向导牺牲", 20, None, None),
         ("爸妈和哥嫂都没了，就剩他和侄子两个", 4, None, None),
         ("司机和1名乘客受伤", None, None, 2),
         ("民房倒塌，屋里住的老两口都没了", 2, None, None),

@@ -69,10 +69,12 @@ _SERIOUS = r"(?:受?重伤|危重|病危|生命垂危)"
 _WORSE = r"(?:伤势|伤情)(?:较重|严重|较为严重)"  # not 重伤, but the rest are lighter: at most these are serious
 # What may stand between a count and its verb: 2人经抢救无效死亡, 6名被困矿工全部遇难, 一名3岁男童死亡.
 _ADVERBS = (
+    # the first characters of the words below: a position that starts none of them is passed at once
+    r"(?:(?=[全均都已先相不英壮光当现仍处被还一到至目就也又是证救送经抢因在搜找打捞])"
     r"(?:全部|全|均|都|已|已经|先后|相继|不幸|英勇|壮烈|光荣|当场|现场|仍|仍然|处于|被|还|一直|到现在|至今|目前|就|也|又"
     r"|是|(?:被)?证实|(?:救出|送医|送院)后|送(?:医|院)途中|经(?:医院)?(?:全力)?抢救无效|抢救无效|因伤势过重"
     r"|经?(?:搜救|救援)?(?:被)?(?:找到|救上来|救出来|打捞上岸|打捞上来|捞上来|送到医院)(?:的时候|时|后)"
-    rf"|不同程度(?:地)?|在[^\s\d{NUMERAL_CHARS}，。；、！？：,;!?:]{{1,12}}?(?:中|时|途中))*"
+    rf"|不同程度(?:地)?|在[^\s\d{NUMERAL_CHARS}，。；、！？：,;!?:]{{1,12}}?(?:中|时|途中)))*"
 )
 _NOUN = (
     rf"(?:(?:\d+|[一二两三四五六七八九十]+)(?:岁|旬)"
@@ -85,6 +87,15 @@ _ONE_PERSON = (
     r"|嫂子|弟媳|女婿|儿媳|侄子|侄女|外甥|司机|驾驶员|船长|船员|老板娘|老板|店主|房东|户主|师傅|[爸妈爹娘哥嫂姐弟妹爷奶夫妻儿女]"
 )
 _TWO_PEOPLE = r"父母|夫妻|夫妇|母子|父子|母女|父女|爷孙|祖孙|婆媳|兄妹|姐弟|老两口|小两口|两口子"
+
+
+def _first_characters(words: str) -> str:
+    """The characters the alternatives of a word list (父亲|母亲|[爸妈]) begin with, for a lookahead that passes
+    over every other position at once."""
+    firsts = set()
+    for word in words.split("|"):
+        firsts.update(word[1 : word.index("]")] if word.startswith("[") else word[0])
+    return "".join(sorted(firsts))
 _FROM = rf"(?:[由从][^，。；]{{0,8}}?{NUM}{_WHO}?)?"  # 由最初通报的18人 (升至31人): the figure it rose from
 # 死亡人数升至12人, 遇难者达30人; in 死亡人数已由最初通报的18人升至31人 the figure it rose from is passed over.
 _RISE = (
@@ -103,14 +114,37 @@ _UPDATED = re.compile(rf"(?:更新|变|改)(?:成|为|到)(?P<n>{NUM}){_ABOUT}{_
 
 
 def _counted(verb: str) -> list[tuple[str, str]]:
-    """The word orders of a count of people, each with its kind: 3人死亡, 3名工人全部遇难, 一工人离世 (a headline's 一
-    needs no 名, but 一转身人就没了 is someone gone, not dead) and 死亡3人 are counts; 死亡人数升至3人 is a total."""
+    """The word orders of a count that start with its verb: 死亡3人 is a count, 死亡人数升至3人 a total. Those that
+    start with the number (3人死亡, 3名工人全部遇难, 一工人离世) are `_COUNT_FIRST`, one pattern for all measures."""
     return [
-        ("count", rf"(?P<n>{NUM}){_ABOUT}(?:{_WHO}{_ADVERBS}|(?:名|位|{_GE}){_NOUN}{{1,8}}?{_ADVERBS}){verb}(?!者)"),
-        ("count", rf"(?P<n>一){_NOUN}{{0,6}}?{_PERSON}[^\s\d{CLAUSE_BREAK}]{{0,4}}?{_ADVERBS}(?!没了){verb}(?!者)"),
         ("total", rf"{verb}(?:{_TOLL})(?P<n>{NUM}){_ABOUT}(?:{_WHO}|{_END})"),
         ("count", rf"{verb}(?:(?:送医|送院|住院)?的有|的)?(?P<n>{NUM}){_ABOUT}(?:{_WHO}|{_END})"),
     ]
+
+
+# The verb of each measure, in the order they are tried.
+_VERBS = [
+    ("deaths", _DEATH),
+    ("missing", _MISSING),
+    ("serious", _SERIOUS),
+    ("worse", _WORSE),
+    ("light", _LIGHT),
+    ("injuries", _INJURY),
+]
+
+
+def _any_verb(slot: str) -> str:
+    """Any measure's verb, the one found named `<slot>_<measure>`; not a noun (遇难者)."""
+    return "(?:" + "|".join(f"(?P<{slot}_{measure}>{verb})" for measure, verb in _VERBS) + ")(?!者)"
+
+
+# A count before its verb, for every measure at once (the count's words are read once, not once per measure):
+# 3人死亡, 3名工人全部遇难, 2名救护队员在救援过程中牺牲; and a headline's 一 without 名 (一工人离世), but
+# 一转身人就没了 is someone gone, not dead.
+_COUNT_FIRST = (
+    rf"(?P<first>{NUM}){_ABOUT}(?:{_WHO}{_ADVERBS}|(?:名|位|{_GE}){_NOUN}{{1,8}}?{_ADVERBS}){_any_verb('first')}"
+    rf"|(?P<head>一){_NOUN}{{0,6}}?{_PERSON}[^\s\d{CLAUSE_BREAK}]{{0,4}}?{_ADVERBS}(?!没了){_any_verb('head')}"
+)
 
 
 # Each way of stating a figure, with the count in group `n`: (measure, kind, pattern).
@@ -155,6 +189,7 @@ _FIGURE = re.compile(
             rf"(?P<deaths_c>{NUM}){_WHO}?死(?!亡|者|伤)"
             rf"(?:[、，]?(?P<injuries_c>{NUM}){_WHO}?伤(?!势|情|者|员|亡|心|残|害)"
             rf"|[、，]?(?P<missing_c>{NUM}){_WHO}?{_MISSING}|{_END})",
+            _COUNT_FIRST,
             *(body.replace("(?P<n>", f"(?P<{measure}_{i}>") for i, (measure, _, body) in enumerate(_FORMS)),
         ]
     )
@@ -165,7 +200,8 @@ _KINDS = {f"{measure}_{i}": kind for i, (measure, kind, _) in enumerate(_FORMS)}
 # 无人受伤: 0 injured, and nobody dead if the post says nothing else of the dead; 均为轻伤, 没有重伤的: 0 seriously
 # injured; 全部获救, 人都跑出来了: nobody dead if the post says nothing else of the dead.
 _NONE_HURT = re.compile(
-    r"(?P<none>(?:暂|目前|尚)?(?:无|没有|没|未)(?:造成|发生|出现|有|致|发现|收到|接到|接报)?(?:任何)?(?:新的)?"
+    r"(?=[暂目尚无没未好还幸所万人均都全悉])"  # the first characters of the forms below
+    r"(?:(?P<none>(?:暂|目前|尚)?(?:无|没有|没|未)(?:造成|发生|出现|有|致|发现|收到|接到|接报)?(?:任何)?(?:新的)?"
     r"(?:人员|人|游客|群众|师生|学生|村民|居民|乘客|旅客)?(?:伤亡|死伤)"
     r"|(?:没有?|未)伤(?:到|着|及)(?:人员|人)"
     r"|(?:(?:好在|还好|幸好|所幸|万幸|幸亏)人员?|(?<![老病家工客主个名位夫恋成敌熟男女])人员?(?:都|倒是|均|全都))"
@@ -174,13 +210,15 @@ _NONE_HURT = re.compile(
     r"|(?P<no_injuries>(?:无|没有)人员?受伤|没人受伤)"
     r"|(?P<no_serious>(?:均|都|全部)(?:为|是|系)轻伤|(?:没有|无|没)人?重伤)"
     r"|(?P<all_safe>(?:全部|均|都|全都|全员|悉数)(?:已|被|已被|已经)?(?:及时|安全|成功|顺利)?"
-    r"(?:获救|救起|救出|生还|脱险|跑出来|逃出来|逃生|撤出来|升井|转移上岸))"
+    r"(?:获救|救起|救出|生还|脱险|跑出来|逃出来|逃生|撤出来|升井|转移上岸)))"
 )
 # Every form of _FIGURE, _NONE_HURT and _ONE_DEATH contains one of these words: a post with none of them (most
 # posts that are not incidents) states no casualty and skips those patterns. Extend it with every new verb.
 MAY_COUNT = re.compile(
-    r"[死亡冇遗伤危]|遇难|罹难|丧生|殒命|丧命|人命|不治|治疗|救治|去世|离世|牺牲|殉职|遇害|没[能抢救跑逃了]|救过来"
-    r"|失踪|失联|下落不明|联系|找到|住院|在医院|生命体征|没气|走了|失去|生命|没事|无恙|获救|救起|救出|生还|脱险|跑出来|逃出来|逃生|撤出来|升井|上岸"
+    r"(?=[死亡冇遗伤危遇罹丧殒人不治救去离牺殉没失下联找住在生走获脱跑逃撤升上无])"  # the words' first characters
+    r"(?:[死亡冇遗伤危]|遇难|罹难|丧生|殒命|丧命|人命|不治|治疗|救治|去世|离世|牺牲|殉职|遇害|没[能抢救跑逃了]|救过来"
+    r"|失踪|失联|下落不明|联系|找到|住院|在医院|生命体征|没气|走了|失去|生命|没事|无恙|获救|救起|救出|生还|脱险"
+    r"|跑出来|逃出来|逃生|撤出来|升井|上岸)"
 )
 # Per form of zero: the counts it states to be 0, and those it implies are 0 when nothing else states them.
 _ZEROED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -215,6 +253,7 @@ _PERSON_ITEM = (
     rf"|{_TWO_PEOPLE}|(?:{_ONE_PERSON})+)"
 )
 _PEOPLE = re.compile(
+    rf"(?=[\d{NUMERAL_CHARS}{_first_characters(_ONE_PERSON + '|' + _TWO_PEOPLE)}])"  # where a person may start
     rf"(?P<people>{_PERSON_ITEM}(?:[和与及跟、]{_PERSON_ITEM})+|(?:{_TWO_PEOPLE})(?:俩|两人|二人)?){_ADVERBS}"
     rf"(?:(?P<deaths>{_DEATH})|(?P<missing>{_MISSING})|(?P<injuries>{_INJURY}))(?!者)"
 )
@@ -236,10 +275,15 @@ class Statement:
 def _statements(text: str) -> Iterator[Statement]:
     """Every statement of a count, in no particular order."""
     for match in _FIGURE.finditer(text):
-        for name, value in match.groupdict().items():
-            if value is not None and (count := number(value)) is not None:
-                kind = _KINDS.get(name, "count")
-                yield Statement(match.start(name), match.end(), name.rsplit("_", 1)[0], int(count), kind)
+        found = match.groupdict()
+        for name, value in found.items():
+            if value is None or name.startswith(("first_", "head_")) or (count := number(value)) is None:
+                continue
+            if name in ("first", "head"):  # the measure is the verb's
+                measure = next(m for m, _ in _VERBS if found[f"{name}_{m}"] is not None)
+            else:
+                measure = name.rsplit("_", 1)[0]
+            yield Statement(match.start(name), match.end(), measure, int(count), _KINDS.get(name, "count"))
     for match in _NONE_HURT.finditer(text):
         clause = re.split(f"[{CLAUSE_BREAK}]", text[max(0, match.start() - 8) : match.start()])[-1]
         if _OTHERS.search(clause) or clause.endswith("有"):  # 有没有人受伤？ is a question

@@ -42,7 +42,8 @@ def _wording_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
         if phrase.endswith(_KIND_INSIDE):
             body = re.escape(phrase[:-2]) + rf"[^\s\d{CLAUSE_BREAK}]{{0,6}}?" + re.escape(phrase[-2:])
         bodies.append(f"(?P<w{i}>{body})")
-    return re.compile("|".join(bodies))
+    first = "".join(sorted({phrase[0] for phrase in phrases}))  # a lookahead passes over every other position
+    return re.compile(f"(?=[{re.escape(first)}])(?:" + "|".join(bodies) + ")")
 
 
 def _wording_levels(text: str, categories: CategoriesConfig) -> list[str]:

@@ -96,6 +96,8 @@ def _first_characters(words: str) -> str:
     for word in words.split("|"):
         firsts.update(word[1 : word.index("]")] if word.startswith("[") else word[0])
     return "".join(sorted(firsts))
+
+
 _FROM = rf"(?:[由从][^，。；]{{0,8}}?{NUM}{_WHO}?)?"  # 由最初通报的18人 (升至31人): the figure it rose from
 # 死亡人数升至12人, 遇难者达30人; in 死亡人数已由最初通报的18人升至31人 the figure it rose from is passed over.
 _RISE = (
@@ -212,8 +214,9 @@ _NONE_HURT = re.compile(
     r"|(?P<all_safe>(?:全部|均|都|全都|全员|悉数)(?:已|被|已被|已经)?(?:及时|安全|成功|顺利)?"
     r"(?:获救|救起|救出|生还|脱险|跑出来|逃出来|逃生|撤出来|升井|转移上岸)))"
 )
-# Every form of _FIGURE, _NONE_HURT and _ONE_DEATH contains one of these words: a post with none of them (most
-# posts that are not incidents) states no casualty and skips those patterns. Extend it with every new verb.
+# Every form of _FIGURE, _NONE_HURT, _ONE_DEATH, _SUBJECTLESS and _PEOPLE contains one of these words: a post with
+# none of them (most posts that are not incidents) states no casualty and skips those patterns. Extend it with every
+# new verb (tests/classifier/test_figures.py holds it to the corpus).
 MAY_COUNT = re.compile(
     r"(?=[死亡冇遗伤危遇罹丧殒人不治救去离牺殉没失下联找住在生走获脱跑逃撤升上无])"  # the words' first characters
     r"(?:[死亡冇遗伤危]|遇难|罹难|丧生|殒命|丧命|人命|不治|治疗|救治|去世|离世|牺牲|殉职|遇害|没[能抢救跑逃了]|救过来"

@@ -486,6 +486,12 @@ def test_a_post_without_any_casualty_word_could_match_no_casualty_pattern() -> N
     """The cheap check that lets most posts skip the casualty patterns must never skip a post they would match."""
     texts = [figures.fold(example.text) for example in read_corpus(CORPUS)]
     skipped = [text for text in texts if not casualties.MAY_COUNT.search(text)]
-    patterns = (casualties._FIGURE, casualties._NONE_HURT, casualties._ONE_DEATH)
+    patterns = (
+        casualties._FIGURE,
+        casualties._NONE_HURT,
+        casualties._ONE_DEATH,
+        casualties._SUBJECTLESS,
+        casualties._PEOPLE,
+    )
     assert len(skipped) > len(texts) / 3
     assert [text[:40] for text in skipped if any(p.search(text) for p in patterns)] == []

@@ -60,7 +60,7 @@ _DEATH = (
 # The missing: 失联, 下落不明, and as people say it, 联系不上, 还有7个人没找到 (not 没找到工作, not 没找到原因).
 _MISSING = (
     r"(?:失踪|失联|下落不明|失去联系|联系不上|联系不到|无法取得联系"
-    r"|(?:没有?|未|尚未)找到(?=[，。；！？\s的了呢啊…,.;!?]|$))"
+    r"|(?:没有?|未|尚未)找到(?=[，。；！？\s的了呢啊…,.;!?]|$))(?!证明)"  # 父母失联证明 is a paper
 )
 _KILLED = r"(?:[淹烧砸撞炸压闷电摔冻毒砍捅踩轧呛]|)"  # 死了三个人, 淹死一个人, 砸死了2名工人
 _INJURY = r"(?:受伤|负伤|[烧擦砸摔刺砍割烫咬灼冻炸撞压划扎打踩碾震]伤)"
@@ -241,7 +241,8 @@ _ONE_DEATH = re.compile(
     rf"|(?<={_PERSON})(?:当场就?|就这么|已经|不幸)走了)"  # 大爷当场就走了; not 大爷就走了 (he left)
 )
 _PERSON_NAMED = re.compile(_PERSON)
-_ONLY_ADVERBS = re.compile(_ADVERBS)  # ，已无生命体征 has no subject of its own (see _SUBJECTLESS)
+_ONLY_ADVERBS = re.compile(_ADVERBS)
+_NEARLY = ("差点", "差一点", "险些", "几乎")  # ，已无生命体征 has no subject of its own (see _SUBJECTLESS)
 # A clause with no subject, whose dead or missing are those the clause before it names: 下游还捞上来一个小伙子，也没能
 # 救回来; 那个被冲走的大爷找到了，已无生命体征; 3名工人被困，均已遇难; 两名村民被冲走，至今下落不明.
 _SUBJECTLESS = re.compile(rf"(?:[，,]\s*|\s+){_ADVERBS}(?:(?P<deaths>{_DEATH})|(?P<missing>{_MISSING}))(?!者)")
@@ -299,8 +300,9 @@ def _statements(text: str) -> Iterator[Statement]:
             yield Statement(match.start(), match.end(), measure, 0, "implied")
     for match in _ONE_DEATH.finditer(text):
         who = match.group("who")
-        if "人员" not in who and not _ONLY_ADVERBS.fullmatch(who):  # 人员身亡 names a group of unknown size
-            yield Statement(match.start("who"), match.end(), "deaths", 1, "one")
+        if "人员" in who or _ONLY_ADVERBS.fullmatch(who) or who.endswith(_NEARLY):
+            continue  # 人员身亡 names a group of unknown size; 差点没救回来 is someone who lived
+        yield Statement(match.start("who"), match.end(), "deaths", 1, "one")
     yield from _subjectless(text)
 
 

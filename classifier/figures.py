@@ -54,7 +54,7 @@ _LOSS = re.compile(
     + r"的(?:货|货物|东西|物资|设备|财产|库存|商品|粮食)"
 )
 _MAY_LOSE = re.compile(r"损失|的(?:货|东西|物资|设备|财产|库存|商品|粮食)")  # every form holds one
-_LOSS_AVOIDED = re.compile(r"避免|挽回|减少|减轻")
+_LOSS_AVOIDED = re.compile(r"避免|挽回|减少|减轻|差点|险些")  # 挽回损失3000万元, 差点损失一千块: no loss
 _NO_LOSS = re.compile(r"(?:无|没有|未造成|没有造成|没造成|未发生)[^，。；]{0,10}?(?:财产|经济)损失")  # a stated zero
 _LOSS_PART = re.compile(r"其中")  # 损失1.08亿元，其中基础设施损失6000万元: a part of the sum given before
 _SENTENCE_END = re.compile(r"[。；！？;!?\n]")

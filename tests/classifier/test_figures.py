@@ -241,6 +241,7 @@ def test_traditional_characters_are_read(text: str, deaths: int | None, injuries
         "1972年出生，2020去世",
         "九死一生",
         "一转身人就没了",
+        "人送到医院是热射病，差点没救回来",
     ],
 )
 def test_years_dates_times_ages_addresses_and_the_rescued_are_no_casualties(text: str) -> None:
@@ -298,6 +299,7 @@ def test_a_later_stated_zero_replaces_a_refuted_figure() -> None:
         ("直接经济损失1.2亿", 120_000_000),
         ("初步估算直接经济损失800万元，后核定直接经济损失1200万元", 12_000_000),
         ("为群众避免经济损失3000万元", None),
+        ("幸好退了票，差点损失一千块", None),
         ("冷库着火烧了一晚上，损失估计有六千万", 60_000_000),
         ("听说损失了三千多万", 30_000_000),
         ("损失大概8万块钱", 80_000),

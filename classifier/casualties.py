@@ -33,16 +33,29 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from classifier.numerals import NUM, NUMERAL_CHARS, number
 
 CLAUSE_BREAK = "，。；、！？：,;!?:\n"
+_MAJOR_BREAKS = "，。；！？：,;!?:\n "  # a clause without the items of a list (、)
 _SENTENCE_END = re.compile(r"[。；！？;!?\n]+|\s+|…+")
 _CLAUSE_START = re.compile(rf"[{CLAUSE_BREAK}]|\s+|…+")
 # A clause opening with news of a later moment starts afresh: 之前说3人遇难，现在5人遇难 is 5, not 8.
-_LATER = re.compile(r"[^，。；,;]{0,6}?(?:现在|目前|最新|截至|截止|续报|更新|后来|随后|此后|如今|最终)")
+_LATER = re.compile(
+    r"[^，。；,;]{0,6}?(?:现在|目前|最新|截至|截止|续报|更新|后来|随后|此后|如今|最终|通报|回应|核实|证实|辟谣|更正|核减)"
+)
+# A clause opening with a time as of which the toll stands: what follows in later sentences is of it, not more.
+_AS_OF = re.compile(r"[^，。；,;]{0,6}?(?:截至|截止|累计)")
+# A figure reported earlier and since overtaken: 较早先公布的2人死亡, 当局早上公布1人死亡, 之前说3人遇难.
+_EARLIER = re.compile(
+    r"较早|早先|先前|此前|之前|最初|起初|原先|一开始|前次|上次|刚才|(?:早上|清晨|昨天|昨日)还?(?:公布|通报|说)"
+)
+# A count given as the toll reached: 累计造成3人死亡, 中午增至3人死亡, 共造成6人死亡.
+_TOLL_BEFORE = re.compile(
+    r"(?:累计|共计|总共|合计|一共|共|增至|升至|增加到|增加至|上升至|上升到|升到|达到)(?:造成|致|导致|有)?$"
+)
 # 还有3人, 另一人送院后不治, 1名村民也不幸遇难, 又走了一个: one more, not a new toll; not 一次又一次, 还是, 也是.
 _ADDS = re.compile(r"还有|另有|另外|另|又有|又(?!一次|是)|还(?!是|在|不)|也(?!是)|再有")
 _PART = re.compile(r"其中|当中|包括")  # 12人死亡，其中9人当场死亡: the breakdown of a figure already given
@@ -55,14 +68,14 @@ _WHO = rf"(?:人|名|位|{_GE})"
 _DEATH = (
     r"(?:死亡|遇难|罹难|身亡|丧生|殒命|丧命|不治|去世|离世|牺牲|殉职|遇害|溺亡"
     r"|没能?(?:抢)?救(?:过来|上来|回来|活)|没能?(?:跑|逃)出来|[死没]了的?(?!\w)|冇(?:咗|救返|救番)"
-    r"|(?:无|没有|没了)生命体征|没气了)"
+    r"|(?:无|没有|没了)生命(?:体征|迹象)|没气了)"
 )
 # The missing: 失联, 下落不明, and as people say it, 联系不上, 还有7个人没找到 (not 没找到工作, not 没找到原因).
 _MISSING = (
     r"(?:失踪|失联|下落不明|失去联系|联系不上|联系不到|无法取得联系"
     r"|(?:没有?|未|尚未)找到(?=[，。；！？\s的了呢啊…,.;!?]|$))(?!证明)"  # 父母失联证明 is a paper
 )
-_KILLED = r"(?:[淹烧砸撞炸压闷电摔冻毒砍捅踩轧呛]|)"  # 死了三个人, 淹死一个人, 砸死了2名工人
+_KILLED = r"(?:[淹烧砸撞炸压闷电摔冻毒砍捅踩轧呛]死了?|死了)"  # 死了三个人, 淹死一个人, 砸死了2名工人; not 3死14人送院
 _INJURY = r"(?:受伤|负伤|[烧擦砸摔刺砍割烫咬灼冻炸撞压划扎打踩碾震]伤)"
 _LIGHT = r"受?轻伤"
 _SERIOUS = r"(?:受?重伤|危重|病危|生命垂危)"
@@ -136,8 +149,10 @@ _VERBS = [
 
 
 def _any_verb(slot: str) -> str:
-    """Any measure's verb, the one found named `<slot>_<measure>`; not a noun (遇难者)."""
-    return "(?:" + "|".join(f"(?P<{slot}_{measure}>{verb})" for measure, verb in _VERBS) + ")(?!者)"
+    """Any measure's verb, the one found named `<slot>_<measure>`; not a noun (遇难者) nor an attribute (3名失联船员,
+    遇难矿工, 死亡人员: those people, counted by the sentence's own verb)."""
+    verbs = "|".join(f"(?P<{slot}_{measure}>{verb})" for measure, verb in _VERBS)
+    return rf"(?:{verbs})(?!者|人员|人数|[^\s\d{CLAUSE_BREAK}]?[员工民客户])"
 
 
 # A count before its verb, for every measure at once (the count's words are read once, not once per measure):
@@ -154,7 +169,7 @@ _FORMS: list[tuple[str, str, str]] = [
     *[("deaths", kind, form) for kind, form in _counted(_DEATH)],
     ("deaths", "total", rf"(?P<n>{NUM}){_ABOUT}(?:(?:名|位|具|{_GE}){_NOUN}{{0,4}}?)?(?:遇难者|罹难者|死者|遗体)"),
     ("deaths", "count", rf"(?P<n>{NUM}){_ABOUT}条人命"),
-    ("deaths", "count", rf"{_KILLED}死了?(?P<n>{NUM}){_ABOUT}{_WHO}"),
+    ("deaths", "count", rf"{_KILLED}(?P<n>{NUM}){_ABOUT}{_WHO}"),
     ("deaths", "count", rf"一家(?P<n>{NUM})口[^。；！？\d{NUMERAL_CHARS}]{{0,16}}?{_DEATH}"),
     # 当场走了两个, 医院里又走了一个, 一共走了五个人: 走了 is a death only so qualified (走了两个小时 is not)
     ("deaths", "count", rf"(?:当场|又|先后|相继|一共|一起|共)走了(?P<n>{NUM}){_ABOUT}(?:{_WHO}|{_END})"),
@@ -236,13 +251,13 @@ _OTHERS = re.compile(r"其余|其他|其它|另|周边|此外")  # 其余人员�
 _ONE_DEATH = re.compile(
     rf"(?:^|[{CLAUSE_BREAK}\s])(?P<who>[^{CLAUSE_BREAK}\s\d{NUMERAL_CHARS}几数多们等些群家]{{1,10}}?)"
     r"(?:(?:经(?:全力)?抢救无效|抢救无效|当场|不幸)(?:死亡|遇难|去世|离世)|没能?(?:抢)?救(?:过来|回来|活)|未能(?:抢)?救过来"
-    r"|不治身亡|身亡|牺牲|殉职|遇害|溺亡|已无生命体征|没气了"
+    r"|不治身亡|身亡|牺牲|殉职|遇害|溺亡|已无生命(?:体征|迹象)|没气了"
     rf"|(?<={_PERSON})(?:当场|就|也|都|已经)*没了(?!\w)"
     rf"|(?<={_PERSON})(?:当场就?|就这么|已经|不幸)走了)"  # 大爷当场就走了; not 大爷就走了 (he left)
 )
 _PERSON_NAMED = re.compile(_PERSON)
-_ONLY_ADVERBS = re.compile(_ADVERBS)
-_NEARLY = ("差点", "差一点", "险些", "几乎")  # ，已无生命体征 has no subject of its own (see _SUBJECTLESS)
+_ONLY_ADVERBS = re.compile(_ADVERBS)  # ，已无生命体征 has no subject of its own (see _SUBJECTLESS)
+_NEARLY = ("差点", "差一点", "险些", "几乎")
 # A clause with no subject, whose dead or missing are those the clause before it names: 下游还捞上来一个小伙子，也没能
 # 救回来; 那个被冲走的大爷找到了，已无生命体征; 3名工人被困，均已遇难; 两名村民被冲走，至今下落不明.
 _SUBJECTLESS = re.compile(rf"(?:[，,]\s*|\s+){_ADVERBS}(?:(?P<deaths>{_DEATH})|(?P<missing>{_MISSING}))(?!者)")
@@ -272,8 +287,9 @@ class Statement:
     end: int
     measure: str  # deaths, missing, injuries, serious, light, worse (伤势较重)
     value: int
-    kind: str  # count, total, zero or one (see the module's docstring)
+    kind: str  # count, total, zero, one or earlier (see the module's docstring)
     joint: int | None = None  # the start of a zero of several counts (无人员伤亡), shared by its statements
+    as_of: bool = False  # stated as the toll as of a time (截至21时已造成11人死亡): later sentences tell of it
 
 
 def _statements(text: str) -> Iterator[Statement]:
@@ -361,6 +377,28 @@ class _Layout:
     def frames(self) -> list[int]:
         return sorted({*self.sentences, *self.later})
 
+    def frame_start(self, position: int) -> int:
+        return self.frames[bisect_right(self.frames, position) - 1]
+
+    def opens_later(self, position: int) -> bool:
+        """Whether the frame holding this position opens with news of a later moment (现在, 截至, 最新通报)."""
+        return self.frame_start(position) in self.later
+
+    def as_of(self, position: int) -> bool:
+        """Whether the frame holding this position states the toll as of a time (截至21时已造成11人死亡)."""
+        return _AS_OF.match(self.text, self.frame_start(position)) is not None
+
+    def earlier(self, statement: Statement) -> bool:
+        """Whether the statement gives a figure reported before and since overtaken (较早先公布的2人死亡; 之前说3人
+        遇难、3人失联: a list keeps what its clause says)."""
+        start = max(self.text.rfind(mark, 0, statement.start) for mark in _MAJOR_BREAKS) + 1
+        return _EARLIER.search(self.text, start, statement.start) is not None
+
+    def toll_before(self, statement: Statement) -> bool:
+        """Whether the words just before the count say it is the toll reached (累计造成3人死亡, 中午增至3人死亡)."""
+        clause_start = self.clauses[bisect_right(self.clauses, statement.start) - 1]
+        return _TOLL_BEFORE.search(self.text[max(clause_start, statement.start - 6) : statement.start]) is not None
+
     def same_sentence(self, one: int, other: int) -> bool:
         return bisect_right(self.sentences, one) == bisect_right(self.sentences, other)
 
@@ -370,10 +408,9 @@ class _Layout:
     def adds(self, statement: Statement) -> bool:
         """Whether the statement says it adds to what came before (还有3人, 另有2人, 1名村民也不幸遇难), and does not
         open news of a later moment (现在还有1个没找到 is the number missing now)."""
-        frame_start = self.frames[bisect_right(self.frames, statement.start) - 1]
         clause_start = self.clauses[bisect_right(self.clauses, statement.start) - 1]
         window = max(clause_start, statement.start - 8)  # the words just before the count, and those in it
-        return frame_start not in self.later and _ADDS.search(self.text, window, statement.end) is not None
+        return not self.opens_later(statement.start) and _ADDS.search(self.text, window, statement.end) is not None
 
     def breaks_down(self, total: Statement, statement: Statement) -> bool:
         """Whether the statement is a part of a figure given before it in the sentence (12人死亡，其中9人当场死亡)."""
@@ -387,17 +424,29 @@ def _combine(statements: list[Statement], layout: _Layout) -> dict[str, Statemen
     figures: dict[str, Statement] = {}
     for statement in sorted(statements, key=lambda s: (s.start, s.end)):
         previous = figures.get(statement.measure)
-        if previous is None or statement.kind in {"total", "zero"}:
+        if previous is None or statement.kind == "zero":
             figures[statement.measure] = statement
             continue
-        adds = layout.adds(statement) and previous.kind != "zero"
+        later = layout.opens_later(statement.start) or layout.same_sentence(previous.start, statement.start)
+        if statement.kind == "total":
+            if later or statement.value >= previous.value:  # a smaller one in a later sentence tells of a part
+                figures[statement.measure] = statement
+            continue
+        adds = layout.adds(statement) and previous.kind in {"count", "one"} and not previous.as_of
         if statement.kind == "one" and not adds:
             continue  # the same person named again, or one of the people already counted
         if layout.breaks_down(previous, statement) and not adds:
             continue
-        sums = adds or (previous.kind == "count" and layout.same_frame(previous.start, statement.start))
-        value = previous.value + statement.value if sums else statement.value
-        figures[statement.measure] = Statement(statement.start, statement.end, statement.measure, value, statement.kind)
+        if adds or (previous.kind == "count" and layout.same_frame(previous.start, statement.start)):
+            value = previous.value + statement.value
+            as_of = previous.as_of or statement.as_of
+        elif later or statement.value > previous.value:
+            value, as_of = statement.value, statement.as_of
+        else:
+            continue  # a smaller count in a later sentence, no news of a later moment: a part of the figure
+        figures[statement.measure] = Statement(
+            statement.start, statement.end, statement.measure, value, statement.kind, as_of=as_of
+        )
     return figures
 
 
@@ -412,6 +461,19 @@ def _updates(text: str, statements: list[Statement], layout: _Layout) -> Iterato
             yield Statement(match.start("n"), match.end(), measure, int(count), "total")
 
 
+def _in_context(statement: Statement, layout: _Layout) -> Statement:
+    """The statement as its surroundings make it: a figure reported earlier, a toll reached (累计造成3人死亡 is a
+    total), or a count stated as of a time. Zeros and implied zeros are what they say wherever they stand."""
+    if statement.kind in {"zero", "implied"}:
+        return statement
+    kind = statement.kind
+    if layout.earlier(statement):
+        kind = "earlier"
+    elif kind == "count" and layout.toll_before(statement):
+        kind = "total"
+    return replace(statement, kind=kind, as_of=layout.as_of(statement.start))
+
+
 def read_counts(text: str) -> dict[str, int]:
     """Each count the post states (deaths, missing, injuries, serious, light, worse), as the post leaves it. The text is
     folded (`classifier.figures.fold`); a post without a word of `MAY_COUNT` states none."""
@@ -422,8 +484,17 @@ def read_counts(text: str) -> dict[str, int]:
     ]
     statements += together
     statements += _updates(text, statements, layout)
+    statements = [_in_context(s, layout) for s in statements]
     implied = [s for s in statements if s.kind == "implied"]
-    figures = _combine([s for s in statements if s.kind != "implied"], layout)
+    earlier = [s for s in statements if s.kind == "earlier"]
+    figures = _combine([s for s in statements if s.kind not in {"implied", "earlier"}], layout)
+    # A figure reported earlier (当局早上公布1人死亡) counts only when nothing else says how many are dead or
+    # missing (早上公布6人失踪 … 死亡人数增至6人: the missing were found); the latest such figure wins.
+    settled = set(figures)
+    for statement in sorted(earlier, key=lambda s: s.start):
+        dead_or_missing = {"deaths", "missing"} if statement.measure in {"deaths", "missing"} else set()
+        if statement.measure not in settled and not settled & dead_or_missing:
+            figures[statement.measure] = statement
     # A joint zero (无人员伤亡) that a later figure contradicts was wrong: it no longer says the other count is 0.
     for measure, statement in list(figures.items()):
         if statement.joint is not None and any(

@@ -134,6 +134,9 @@ def test_a_bare_big_unit_is_no_number() -> None:
         ("司机和1名乘客受伤", None, None, 2),
         ("民房倒塌，屋里住的老两口都没了", 2, None, None),
         ("已经找到6个遇难者了，还有10多个人没找到", 6, 10, None),
+        ("已搜寻到3名失联船员，均已无生命体征，仍有3人失联", 3, 3, None),  # 失联船员 names them: not a count
+        ("当局早上公布6人失踪，下午确认其中3人罹难，晚上其余3人遗体亦被寻回，死亡人数增至6人", 6, None, None),
+        ("增至3死14人送院", None, None, None),
         ("骑电动车的大爷当场就走了", 1, None, None),
         ("大爷说完就走了", None, None, None),
         ("目前仍有4人被埋、失去联系", None, 4, None),
@@ -266,7 +269,13 @@ def test_a_later_figure_replaces_an_earlier_one() -> None:
         ("之前说3人遇难，现在5人遇难", 5),  # a clause opening with a later moment starts afresh
         ("矿上那边说死亡9人，现在又更新成10人了", 10),  # a new figure naming no count is the last count's
         ("[新闻] 矿难 31人罹难 来源：某网 当地通报，已确认31人罹难", 31),  # whitespace ends a sentence
-        ("一次又一次，31人罹难。三十几条人命", 30),  # a later sentence replaces, 一次又一次 adds nothing
+        ("一次又一次，31人罹难。三十几条人命", 31),  # a smaller later figure with no news is a part; 又 adds nothing
+        ("截至19时已造成11人死亡。救援人员在下游搜寻到7名落水乘客，均已无生命体征", 11),  # the 7 are of the 11
+        ("官方最新通报，事故已造成11人死亡，较早先公布的2人死亡大幅增加", 11),  # a figure reported earlier
+        ("当局早上公布1人死亡，中午增至3人死亡", 3),
+        ("又有2名伤者经全力抢救无效死亡，累计造成3人死亡", 3),  # the toll reached, not 2 + 3
+        ("截至21时已造成11人死亡。此前失联的3人已被找到，均已遇难；另有4名重伤人员经抢救无效死亡", 11),
+        ("网传10人死亡。官方通报：2人死亡", 2),  # news of a later moment replaces, smaller or not
     ],
 )
 def test_counts_side_by_side_add_up_and_a_later_sentence_replaces(text: str, deaths: int) -> None:

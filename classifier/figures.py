@@ -77,8 +77,11 @@ _BACKGROUND_AFTER = re.compile(r"(?:的)?(?:之后|后|以来|的时候)")
 
 @dataclass(frozen=True)
 class Figures:
-    deaths: int | None = None  # people stated dead, not the missing; the latest figure in the post wins
-    missing: int | None = None
+    """What a post states, None for what it does not state. The deaths criterion of the level counts the dead and
+    the missing together (DOMAIN.md §2); `deaths` itself is the dead alone, as a label stores it."""
+
+    deaths: int | None = None  # people stated dead, not the missing; combined as `classifier.casualties` says
+    missing: int | None = None  # the missing (失联, 下落不明), not the trapped who are in contact
     injuries: int | None = None  # all people stated injured
     serious_injuries: int | None = None  # only those stated as serious (重伤/危重)
     # When no serious figure is stated, the most that can be serious: those said to be hurt worse (其中3人伤势较重:

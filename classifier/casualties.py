@@ -39,15 +39,18 @@ from functools import cached_property
 from classifier.numerals import NUM, NUMERAL_CHARS, number
 
 CLAUSE_BREAK = "，。；、！？：,;!?:\n"
-_MAJOR_BREAKS = "，。；！？：,;!?:\n "  # a clause without the items of a list (、)
+_MAJOR_BREAK = re.compile(r"[，。；！？：,;!?:\n ]")  # a clause without the items of a list (、)
 _SENTENCE_END = re.compile(r"[。；！？;!?\n]+|\s+|…+")
 _CLAUSE_START = re.compile(rf"[{CLAUSE_BREAK}]|\s+|…+")
 # A clause opening with news of a later moment starts afresh: 之前说3人遇难，现在5人遇难 is 5, not 8.
+# Looked for in a clause's first characters (_OPENING), the words' first characters checked first.
 _LATER = re.compile(
-    r"[^，。；,;]{0,6}?(?:现在|目前|最新|截至|截止|续报|更新|后来|随后|此后|如今|最终|通报|回应|核实|证实|辟谣|更正|核减)"
+    r"(?=[现目最截续更后随此如通回核证辟])"
+    r"(?:现在|目前|最新|截至|截止|续报|更新|后来|随后|此后|如今|最终|通报|回应|核实|证实|辟谣|更正|核减)"
 )
 # A clause opening with a time as of which the toll stands: what follows in later sentences is of it, not more.
-_AS_OF = re.compile(r"[^，。；,;]{0,6}?(?:截至|截止|累计)")
+_AS_OF = re.compile(r"截至|截止|累计")
+_OPENING = 8  # how far into a clause its opening words are looked for
 # A figure reported earlier and since overtaken: 较早先公布的2人死亡, 当局早上公布1人死亡, 之前说3人遇难.
 _EARLIER = re.compile(
     r"较早|早先|先前|此前|之前|最初|起初|原先|一开始|前次|上次|刚才|(?:早上|清晨|昨天|昨日)还?(?:公布|通报|说)"
@@ -371,7 +374,16 @@ class _Layout:
 
     @cached_property
     def later(self) -> set[int]:
-        return {start for start in self.clauses if _LATER.match(self.text, start)}
+        return {start for start in self.clauses if self._opens_with(_LATER, start)}
+
+    @cached_property
+    def major_breaks(self) -> list[int]:
+        return [match.start() for match in _MAJOR_BREAK.finditer(self.text)]
+
+    def _opens_with(self, words: re.Pattern[str], start: int) -> bool:
+        """Whether the clause starting here has one of the words among its first characters (截至目前, 官方最新通报)."""
+        found = words.search(self.text, start, start + _OPENING)
+        return found is not None and not any(char in "，。；,;" for char in self.text[start : found.start()])
 
     @cached_property
     def frames(self) -> list[int]:
@@ -386,12 +398,14 @@ class _Layout:
 
     def as_of(self, position: int) -> bool:
         """Whether the frame holding this position states the toll as of a time (截至21时已造成11人死亡)."""
-        return _AS_OF.match(self.text, self.frame_start(position)) is not None
+        return self._opens_with(_AS_OF, self.frame_start(position))
 
     def earlier(self, statement: Statement) -> bool:
         """Whether the statement gives a figure reported before and since overtaken (较早先公布的2人死亡; 之前说3人
         遇难、3人失联: a list keeps what its clause says)."""
-        start = max(self.text.rfind(mark, 0, statement.start) for mark in _MAJOR_BREAKS) + 1
+        breaks = self.major_breaks
+        index = bisect_right(breaks, statement.start - 1)
+        start = breaks[index - 1] + 1 if index else 0
         return _EARLIER.search(self.text, start, statement.start) is not None
 
     def toll_before(self, statement: Statement) -> bool:
@@ -471,7 +485,10 @@ def _in_context(statement: Statement, layout: _Layout) -> Statement:
         kind = "earlier"
     elif kind == "count" and layout.toll_before(statement):
         kind = "total"
-    return replace(statement, kind=kind, as_of=layout.as_of(statement.start))
+    as_of = layout.as_of(statement.start)
+    if (kind, as_of) == (statement.kind, statement.as_of):
+        return statement
+    return replace(statement, kind=kind, as_of=as_of)
 
 
 def read_counts(text: str) -> dict[str, int]:
@@ -484,10 +501,17 @@ def read_counts(text: str) -> dict[str, int]:
     ]
     statements += together
     statements += _updates(text, statements, layout)
-    statements = [_in_context(s, layout) for s in statements]
     implied = [s for s in statements if s.kind == "implied"]
-    earlier = [s for s in statements if s.kind == "earlier"]
-    figures = _combine([s for s in statements if s.kind not in {"implied", "earlier"}], layout)
+    stated = [s for s in statements if s.kind != "implied"]
+    measures = [s.measure for s in stated]
+    if len(measures) == len(set(measures)) and not {"deaths", "missing"} <= set(measures):
+        # Each count stated once (most posts), and no dead beside missing: nothing to combine, no context to read.
+        figures = {s.measure: s for s in stated}
+        earlier: list[Statement] = []
+    else:
+        stated = [_in_context(s, layout) for s in stated]
+        earlier = [s for s in stated if s.kind == "earlier"]
+        figures = _combine([s for s in stated if s.kind != "earlier"], layout)
     # A figure reported earlier (当局早上公布1人死亡) counts only when nothing else says how many are dead or
     # missing (早上公布6人失踪 … 死亡人数增至6人: the missing were found); the latest such figure wins.
     settled = set(figures)

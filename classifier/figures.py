@@ -1,323 +1,163 @@
-"""Casualties, loss and magnitude read from a post, and the severity level they give (DOMAIN.md §2).
+"""The figures a post states (DOMAIN.md §2): casualties, direct loss, earthquake magnitude; `classifier.severity`
+turns them into a level.
 
-A figure is read only next to the words that say what it counts (3人死亡, 死亡人数升至十二人, 2死5伤, 重伤12人,
-直接经济损失1.2亿元, 6.8级地震), so dates, times, ages, house numbers and the rescued or evacuated are never taken for
-casualties. Conventions, so that a reader can check a result by hand:
-
-- Arabic, full-width and Chinese numerals (两, 〇/零, 廿, 卅, 万, 亿) are read; traditional characters are folded first.
-- Approximations give their lower bound: 三十余人 → 30, 十几人 → 10; 数十/几十人 → 20, the least that "several tens"
-  can mean, so that a mass-casualty post still reaches the level it must at least have. 多人/数人 give no figure.
-- A later figure for the same measure replaces an earlier one (升至), wherever it stands in the post.
-- 无人员伤亡/未造成人员伤亡 is 0 dead and 0 injured, a figure like any other: after a refuted 三人死亡 it is the
-  answer. 其余人员无伤亡 says nothing of the whole incident, and 暂无人员伤亡报告 (nothing reported yet) is no figure.
-- The trapped (被困) are not the missing; 伤势较重 is not 重伤; the poisoned and those merely sent to hospital are not
-  injured, but people "still in hospital for treatment" after an incident are.
-- A headline's 一 counts without 名 (一工人离世); a death stated of one unnumbered person (王大爷没救过来,
-  男子坠楼身亡) is 1 when the post has no other death figure.
-- Wording (config `severity_wording`) counts only about the incident: 重大透水事故 is 重大事故, but 重大决策, 重大问题,
-  重大事故隐患, 重大突发事件应急预案, 重大责任事故罪 and 不属于重大事故 are not.
+A figure is read only next to the words that say what it counts (3人死亡, 直接经济损失1.2亿元, 6.8级地震), so dates,
+times, ages and house numbers are never taken for one. People counts, and how several statements of one count in a
+post make one figure, are `classifier.casualties`; numerals (Arabic, full-width, Chinese, 三十余 → 30) are
+`classifier.numerals`. Traditional characters are folded first, as far as the patterns need it.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
-from yuqing.config_models import CategoriesConfig
-from yuqing.vocabulary import SEVERITY_GRAVEST_FIRST
+from classifier.casualties import MAY_COUNT, read_counts
+from classifier.numerals import BIG, NUM, number
 
-# Traditional → simplified for the characters the patterns below use, plus full-width digits; one char for one, so
-# positions do not move. Cheaper than a full conversion on every post, and the caller may not have converted.
-_FOLD = str.maketrans(
-    "傷難喪蹤聯級無沒報導數達餘萬億兩號歲時點經濟損員幾來殞災別較過發現體遺約條個計暫輕燒負醫療維勢險決問項會議專壞搶獲轉隱預"
-    "洩礦職處於離當財產減嚴謹絕屬構並邊週學師眾遊們羣０１２３４５６７８９．",
-    "伤难丧踪联级无没报导数达余万亿两号岁时点经济损员几来殒灾别较过发现体遗约条个计暂轻烧负医疗维势险决问项会议专坏抢获转隐预"
-    "泄矿职处于离当财产减严谨绝属构并边周学师众游们群0123456789.",
+# Traditional → simplified for the characters the patterns of the figures and the configured wording use (every
+# form OpenCC's s2t, s2hk and s2tw give them; a test holds the table to OpenCC), plus full-width digits; one char
+# for one, so positions do not move. Cheaper than a full conversion on every post, and the caller may not have
+# converted.
+_TRADITIONAL = (
+    "並來倆個們備傷價億兒兩凍別剛劃勢員問喪嗆嚴報場塊墜壓壞壯夥婦媽嬰孫學實專導屬師幣幾庫強後從徵悶應戀戶損搶撈敵數於"
+    "時暫會東條榮構樓機歲殘殞毀氣決沒洩淺減濟災為無燒燙爲爺犧獲現產當療發眾礦範糧約級終絕統經維練總繫繼續羣聯職脫與萬"
+    "處號虧衆衝裏裡規親計設說説調謠謹證議護變負財貨責資跡蹤軋較輕轉這週遊過達遺還邊醫錢長開闢隕隨險隱離難電響項順預題"
+    "風餘駕駛體鮮麼點．０１２３４５６７８９"
 )
-
-_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_TENS = {"廿": 20, "卅": 30}
-_UNITS = {"十": 10, "百": 100, "千": 1000}
-_BIG = {"万": 10_000, "亿": 100_000_000}
-
-# A number: Arabic (1,200 / 1.2 / 3000万), 数十/几百 (a lower bound), or Chinese (三十, 两千三百, 一亿二千万).
-_NUM = r"(?:\d+(?:,\d{3})*(?:\.\d+)?[万亿]?|[数几][十百千万]|[零〇一二两三四五六七八九十廿卅百千万亿]+)"
-_ABOUT = r"(?:余|多|来|几)?"  # 三十余人 → 30: the lower bound
-_END = r"(?=[，。；、！？：）)\s,.;!?:]|$)"  # a bare number must end its clause (死亡3天后 is not a count)
-_GE = r"个(?!月|小时|多月|星期)"  # 3个人, not 3个月
-_WHO = rf"(?:人|名|位|{_GE})"
-_CLAUSE_BREAK = "，。；、！？：,;!?:\n"
-
-_DEATH = (
-    r"(?:死亡|遇难|罹难|身亡|丧生|殒命|丧命|不治|去世|离世|牺牲|殉职|遇害|溺亡"
-    r"|没能?(?:抢)?救(?:过来|上来|回来)|没能?(?:跑|逃)出来|[死没]了(?!\w)|冇(?:咗|救返|救番))"
+_SIMPLIFIED = (
+    "并来俩个们备伤价亿儿两冻别刚划势员问丧呛严报场块坠压坏壮伙妇妈婴孙学实专导属师币几库强后从征闷应恋户损抢捞敌数于"
+    "时暂会东条荣构楼机岁残殒毁气决没泄浅减济灾为无烧烫为爷牺获现产当疗发众矿范粮约级终绝统经维练总系继续群联职脱与万"
+    "处号亏众冲里里规亲计设说说调谣谨证议护变负财货责资迹踪轧较轻转这周游过达遗还边医钱长开辟陨随险隐离难电响项顺预题"
+    "风余驾驶体鲜么点.0123456789"
 )
-_MISSING = r"(?:失踪|失联|下落不明|失去联系)"
-_KILLED = r"(?:[淹烧砸撞炸压闷电摔冻毒砍捅踩轧呛]|)"  # 死了三个人, 淹死一个人, 砸死了2名工人
-_INJURY = r"(?:受伤|负伤|[烧擦砸摔刺砍割烫咬灼冻炸撞压划扎打踩碾震]伤)"
-_LIGHT = r"受?轻伤"
-_SERIOUS = r"(?:受?重伤|危重|病危|生命垂危)"
-# What may stand between a count and its verb: 2人经抢救无效死亡, 6名被困矿工全部遇难, 一名3岁男童死亡.
-_ADVERBS = (
-    r"(?:全部|全|均|都|已|已经|先后|相继|不幸|当场|仍|处于|被"
-    r"|(?:救出|送医)后|经(?:医院)?(?:全力)?抢救无效|抢救无效|因伤势过重|不同程度(?:地)?)*"
-)
-_NOUN = (
-    r"(?:(?:\d+|[一二两三四五六七八九十]+)(?:岁|旬)"
-    r"|(?!致|造成|导致|救|获|转移|疏散|送|其中|中)[^\s\d零〇一二两三四五六七八九十百千万，。；、！？：（）(),;!?:])"
-)
-_PERSON = r"[人子童孩娃婴者客生员警民妇手师兵翁爷奶叔姨哥姐弟妹]"  # 一男子, 一工人, 一游客: a person, not 一工厂
-# 死亡人数升至12人, 遇难者达30人; in 死亡人数已由最初通报的18人升至31人 the figure it rose from is passed over.
-_RISE = (
-    rf"(?:人数)?(?:已|已经)?(?:由[^，。；]{{0,8}}?{_NUM}{_WHO}?)?"
-    r"(?:上升|攀升|增加|增|升|上调|累计|共|合计)?(?:至|到|达|为)?(?:约|超过|超|逾)?"
-)
+_FOLD = str.maketrans(_TRADITIONAL, _SIMPLIFIED)
+_FOLDABLE = re.compile(f"[{_TRADITIONAL}]")
 
 
-def _counted(verb: str) -> list[str]:
-    """The word orders of a count of people: 3人死亡, 3名工人全部遇难, 一工人离世 (a headline's 一 needs no 名, but
-    一转身人就没了 is someone gone, not dead), and 死亡人数升至3人 / 死亡3人."""
-    return [
-        rf"(?P<n>{_NUM}){_ABOUT}(?:{_WHO}{_ADVERBS}|(?:名|位|{_GE}){_NOUN}{{1,8}}?{_ADVERBS}){verb}",
-        rf"(?P<n>一){_NOUN}{{0,6}}?{_PERSON}[^\s\d{_CLAUSE_BREAK}]{{0,4}}?{_ADVERBS}(?!没了){verb}",
-        rf"{verb}(?:者|的)?{_RISE}(?P<n>{_NUM}){_ABOUT}(?:{_WHO}|{_END})",
-    ]
+def fold(text: str) -> str:
+    """The post with the characters the patterns read folded to simplified, full-width digits to ASCII. Posts
+    reach the classifier already simplified, so most have nothing to fold: looking first is several times cheaper
+    than `str.translate`, which costs a dictionary lookup per character."""
+    return text.translate(_FOLD) if _FOLDABLE.search(text) else text
 
 
-# Each way of stating a figure, with the count in group `n`, under the measure it counts.
-_FORMS: list[tuple[str, str]] = [
-    *[("deaths", form) for form in _counted(_DEATH)],
-    ("deaths", rf"(?P<n>{_NUM}){_ABOUT}(?:(?:名|位|具){_NOUN}{{0,4}}?)?(?:遇难者|罹难者|死者|遗体)"),
-    ("deaths", rf"(?P<n>{_NUM}){_ABOUT}条人命"),
-    ("deaths", rf"{_KILLED}死了?(?P<n>{_NUM}){_ABOUT}{_WHO}"),
-    ("deaths", rf"一家(?P<n>{_NUM})口[^。；！？\d零〇一二两三四五六七八九十]{{0,16}}?{_DEATH}"),
-    *[("missing", form) for form in _counted(_MISSING)],
-    *[("serious", form) for form in _counted(_SERIOUS)],
-    *[("light", form) for form in _counted(_LIGHT)],
-    *[("injuries", form) for form in _counted(_INJURY)],
-    ("injuries", rf"(?:伤者|伤员){_RISE}(?P<n>{_NUM}){_ABOUT}(?:{_WHO}|{_END})"),
-    ("injuries", rf"伤了(?P<n>{_NUM}){_ABOUT}{_WHO}"),
-    ("injuries", rf"(?P<n>{_NUM}){_ABOUT}{_WHO}(?:仍|正)?(?:在医院|住院)(?:接受)?(?:治疗|救治)"),
-]
-# Every form begins with a numeral or a casualty word: checking that first skips most positions of a post at once.
-_STARTS = (
-    r"(?=[\d零〇一二两三四五六七八九十廿卅百千万亿数几"  # numerals
-    r"死遇罹身丧殒不去离牺殉溺没失下重受危病生轻负烧擦砸摔刺砍割烫咬灼冻伤淹撞炸压闷电毒捅踩轧呛])"  # casualty words
-)
-# One pass over the post: the forms as alternatives, each count group named `<measure>_<form number>`; 2死5伤 and
-# 5死7失联 (two measures in one form) come first so that their 死 is not read alone.
-_FIGURE = re.compile(
-    _STARTS
-    + "(?:"
-    + "|".join(
-        [
-            rf"(?P<deaths_c>{_NUM}){_WHO}?死(?!亡|者|伤)"
-            rf"(?:[、，]?(?P<injuries_c>{_NUM}){_WHO}?伤(?!势|情|者|员|亡|心|残|害)"
-            rf"|[、，]?(?P<missing_c>{_NUM}){_WHO}?{_MISSING}|{_END})",
-            *(body.replace("(?P<n>", f"(?P<{measure}_{i}>") for i, (measure, body) in enumerate(_FORMS)),
-        ]
-    )
-    + ")"
-)
-# 无人员伤亡 (0 dead, 0 injured), 无人死亡, 无人受伤; not 暂无人员伤亡报告 (nothing reported yet is no figure).
-_NONE_HURT = re.compile(
-    r"(?P<none>(?:无|没有|没有造成|没造成|未造成|未发生|未有|未致|未出现)(?:任何)?(?:人员|游客|群众|师生|学生|村民|居民|乘客|旅客)?"
-    r"(?:伤亡|死伤))(?![^，。；]{0,10}报告)"
-    r"|(?P<no_deaths>(?:无|没有|未出现|未造成)(?:人员?|重症[及和])?(?:死亡|遇难))"
-    r"|(?P<no_injuries>(?:无|没有)人员?受伤)"
-)
-# Every form of _FIGURE, _NONE_HURT and _ONE_DEATH contains one of these words: a post with none of them (most
-# posts that are not incidents) states no casualty and skips those patterns. Extend it with every new verb.
-_MAY_COUNT = re.compile(
-    r"[死亡冇遗伤危]|遇难|罹难|丧生|殒命|丧命|人命|不治|治疗|救治|去世|离世|牺牲|殉职|遇害|没[能抢救跑逃了]|救过来"
-    r"|失踪|失联|下落不明|失去联系|住院|在医院"
-)
-_ZEROED = {"none": ("deaths", "injuries"), "no_deaths": ("deaths",), "no_injuries": ("injuries",)}
-_OTHERS = re.compile(r"其余|其他|其它|另|周边|此外")  # 其余人员无伤亡 says nothing of the whole incident
-# One unnumbered person stated dead; the clause before the verb must name no number and no group.
-_ONE_DEATH = re.compile(
-    rf"(?:^|[{_CLAUSE_BREAK}\s])(?P<who>[^{_CLAUSE_BREAK}\s\d零〇一二两三四五六七八九十百千万几数多们等些群家]{{1,10}}?)"
-    r"(?:(?:经(?:全力)?抢救无效|抢救无效|当场|不幸)(?:死亡|遇难|去世|离世)|没能?(?:抢)?救过来|未能(?:抢)?救过来|不治身亡|身亡"
-    r"|牺牲|遇害|溺亡|(?<=人)(?:就|也|当场)?没了(?!\w))"
-)
+# Direct loss: 直接经济损失约1.2亿元, 损失估计有六千万, 损失了三千多万, 损失大概人民币八百万, 损失逾1.2亿, 8万块钱; and
+# goods destroyed (烧了1200多万的货). A sum needs a unit of money (元, 块, 万, 亿): 损失3人 is none.
+_SUM = rf"(?P<n>{NUM})(?:余|多|来|几)?(?P<unit>[万亿])?(?:余|多)?(?P<yuan>元|块钱?|人民币)?"
 _LOSS = re.compile(
-    rf"(?:直接)?(?:经济|财产)?损失(?:估计|预计|估算|初步估算|初步统计)?(?:约|达|超过|超|近|逾|共计|合计|高达)?"
-    rf"(?P<n>{_NUM}){_ABOUT}(?P<unit>[万亿])?(?:余|多)?(?P<yuan>元)?"
+    r"(?:直接)?(?:经济|财产)?损失了?"
+    r"(?:估计|预计|估算|初步估算|初步统计|大概|大约|约|有|达|超过|超|近|逾|共计|合计|共|高达|为|人民币|已)*"
+    + _SUM
+    + r"|(?:烧|烧毁|烧掉|毁|冲走|冲毁|淹|泡)了?(?:价值)?(?:约|近|超过|大概)?"
+    + _SUM.replace("(?P<", "(?P<g_")
+    + r"的(?:货|货物|东西|物资|设备|财产|库存|商品|粮食)"
 )
-_LOSS_AVOIDED = re.compile(r"避免|挽回|减少|减轻")
+_MAY_LOSE = re.compile(r"损失|的(?:货|东西|物资|设备|财产|库存|商品|粮食)")  # every form holds one
+_LOSS_AVOIDED = re.compile(r"避免|挽回|减少|减轻|差点|险些")  # 挽回损失3000万元, 差点损失一千块: no loss
+_NO_LOSS = re.compile(r"(?:无|没有|未造成|没有造成|没造成|未发生)[^，。；]{0,10}?(?:财产|经济)损失")  # a stated zero
+_LOSS_PART = re.compile(r"其中")  # 损失1.08亿元，其中基础设施损失6000万元: a part of the sum given before
+_SENTENCE_END = re.compile(r"[。；！？;!?\n]")
+# An earthquake's magnitude, in a post that names a quake (震): 6.8级地震, 4.5级余震, 六点八级地震, 震级为7.1级,
+# 里氏6.1级, 芮氏规模6.4, M5.2; a bare decimal 6.0级 too (又震了 刚刚6.0级), but not a wind's 12级 nor 风力5.5级, nor
+# a response level (四级地震应急响应).
 _MAGNITUDE = re.compile(
-    r"(?P<m>\d+(?:\.\d+)?)级(?:左右)?(?:的)?(?:强烈|强|浅源|有感)?地震"
-    r"|震级(?:为|达)?(?P<n>\d+(?:\.\d+)?)级"
-    r"|震[^。；\n]{0,10}?(?P<k>\d+\.\d)级"  # 又震了 刚刚6.0级: a decimal magnitude just after 震
+    r"(?:里氏|芮氏|震级|规模)(?:规模)?(?:为|达|约)?\s*(?P<scale>\d+(?:\.\d+)?)"
+    r"|(?<![A-Za-z])M[Ssw]?\s?(?P<m>\d(?:\.\d+)?)(?![\d.])"
+    r"|(?P<quake>\d+(?:\.\d+)?|[一二三四五六七八九](?:点[零〇一二三四五六七八九])?)级(?:左右)?(?:的)?(?:强烈|强|浅源|有感)?"
+    r"(?P<kind>地震|余震|主震|强震)(?!应急|响应|预案|预警)"
+    r"|(?<![风浪力])(?P<bare>\d\.\d)级"
 )
+# A quake that is not this post's news: the main shock of an aftershock, an earlier one (2008年那次), the one after
+# which this happened (7.0级地震后发生5.1级余震), the largest aftershock of a main shock's report (最大余震4.5级).
+_BACKGROUND_BEFORE = re.compile(r"主震|那次|那场|去年|前年|当年|此前|之前|上次|上回|曾经?|最大")
+_BACKGROUND_AFTER = re.compile(r"(?:的)?(?:之后|后|以来|的时候)")
 
-# Wording counts only about an incident: it names one (重大事故) or one follows in its clause (特别重大火灾事故), and
-# it is not a hazard, a plan or a policy (重大事故隐患, 重大突发事件应急预案, 重大决策) nor denied or prevented.
-_INCIDENT = re.compile(r"事故|事件|火灾|灾害|灾难|爆炸|地震|险情|疫情|泄漏|坍塌|垮塌|透水|矿难|洪灾")
-_NOT_INCIDENT_AFTER = re.compile(r"隐患|风险|预案|演练|防范|预防|的发生|决策|政策|问题|项目|部署|改革|工程|会议|罪")
-_NOT_INCIDENT_BEFORE = re.compile(r"防范|遏制|预防|杜绝|避免|防止|排查|整治|消除|严防|谨防|不属于|不是|未构成|并非|非")
-_WINDOW = 10
 
 
 @dataclass(frozen=True)
 class Figures:
-    deaths: int | None = None  # people stated dead, not the missing; the latest figure in the post wins
-    missing: int | None = None
+    """What a post states, None for what it does not state. The deaths criterion of the level counts the dead and
+    the missing together (DOMAIN.md §2); `deaths` itself is the dead alone, as a label stores it."""
+
+    deaths: int | None = None  # people stated dead, not the missing; combined as `classifier.casualties` says
+    missing: int | None = None  # the missing (失联, 下落不明), not the trapped who are in contact
     injuries: int | None = None  # all people stated injured
     serious_injuries: int | None = None  # only those stated as serious (重伤/危重)
+    # When no serious figure is stated, the most that can be serious: those said to be hurt worse (其中3人伤势较重:
+    # the rest are lighter), else all the injured. It gives a level when every value up to it gives the same one.
+    serious_at_most: int | None = None
     loss_cny: int | None = None  # direct economic loss in yuan
     magnitude: float | None = None  # earthquake magnitude
 
 
-def number(text: str) -> float | None:
-    """A numeral as a number (数十 as its lower bound, 20); None when it is no number, as a bare 万."""
-    if text[0].isdigit():
-        unit = _BIG.get(text[-1], 1)
-        return float(text.rstrip("万亿").replace(",", "")) * unit
-    if text[0] in "数几":
-        return 2.0 * _UNITS.get(text[1], _BIG.get(text[1], 1))
-    if all(char in _DIGITS for char in text):  # 二〇二四: digit by digit
-        return float("".join(str(_DIGITS[char]) for char in text))
-    total, section, digit = 0, 0, None
-    for char in text:
-        if char in _DIGITS:
-            digit = _DIGITS[char]
-        elif char in _TENS:
-            section += _TENS[char]
-        elif char in _UNITS:
-            section += (1 if digit is None else digit) * _UNITS[char]
-            digit = None
-        else:
-            if section == 0 and digit is None:
-                return None
-            total += (section + (digit or 0)) * _BIG[char]
-            section, digit = 0, None
-    value = total + section + (digit or 0)
-    return float(value) if value or text[0] in "零〇" else None
-
-
-def _counts(text: str) -> dict[str, int]:
-    """The latest count of each measure: a later figure, a stated zero included, replaces an earlier one."""
-    found: dict[str, tuple[int, int]] = {}
-    for match in _FIGURE.finditer(text):  # left to right, so a later match overwrites an earlier one
-        for name, value in match.groupdict().items():
-            if value is not None and (count := number(value)) is not None:
-                found[name.rsplit("_", 1)[0]] = (match.start(name), int(count))
-    for match in _NONE_HURT.finditer(text):
-        clause = re.split(f"[{_CLAUSE_BREAK}]", text[max(0, match.start() - 8) : match.start()])[-1]
-        if _OTHERS.search(clause) or clause.endswith("有"):  # 有没有人受伤？ is a question
-            continue
-        for measure in _ZEROED[match.lastgroup or ""]:
-            if measure not in found or found[measure][0] < match.start():
-                found[measure] = (match.start(), 0)
-    return {measure: count for measure, (_, count) in found.items()}
-
-
-def _one_unnumbered_death(text: str) -> bool:
-    """王大爷没救过来: one person, named or described, stated dead; 人员身亡 names a group of unknown size."""
-    return any("人员" not in match.group("who") for match in _ONE_DEATH.finditer(text))
-
-
 def read_figures(text: str) -> Figures:
     """Every figure the post states; None for what it does not state."""
-    text = text.translate(_FOLD)
-    casualties = _MAY_COUNT.search(text) is not None
-    counts = _counts(text) if casualties else {}
-    deaths, injuries, serious = counts.get("deaths"), counts.get("injuries"), counts.get("serious")
-    if injuries is None and (serious is not None or "light" in counts):
+    text = fold(text)
+    counts = read_counts(text) if MAY_COUNT.search(text) else {}
+    injuries, serious = counts.get("injuries"), counts.get("serious")
+    if injuries is None and (serious or "light" in counts):
         injuries = (serious or 0) + counts.get("light", 0)  # 3人轻伤、2人重伤 with no total: 5 injured
-    if deaths is None and casualties and _one_unnumbered_death(text):
-        deaths = 1
+    at_most = None if serious is not None else counts.get("worse", injuries)
     return Figures(
-        deaths=deaths,
+        deaths=counts.get("deaths"),
         missing=counts.get("missing"),
         injuries=injuries,
         serious_injuries=serious,
+        serious_at_most=at_most,
         loss_cny=_loss(text),
         magnitude=_magnitude(text),
     )
 
 
 def _loss(text: str) -> int | None:
-    loss = None
-    if "损失" not in text:  # the pattern's optional start would otherwise be tried at every position
+    """The direct loss in yuan: the latest sum stated (a later estimate replaces an earlier one), not a part of it
+    given after 其中, not a loss avoided (挽回损失3000万元); a stated absence of loss is 0."""
+    if not _MAY_LOSE.search(text):  # the pattern's optional start would otherwise be tried at every position
         return None
+    found: list[tuple[int, int, int]] = []  # (start, end, yuan)
     for match in _LOSS.finditer(text):
-        figure, unit = match.group("n"), match.group("unit") or ""
-        in_money = match.group("yuan") or unit or figure[-1] in _BIG  # 损失3人 is no sum of money
+        prefix = "g_" if match.group("g_n") else ""
+        figure, unit = match.group(f"{prefix}n"), match.group(f"{prefix}unit") or ""
+        in_money = match.group(f"{prefix}yuan") or unit or figure[-1] in BIG  # 损失3人 is no sum of money
         value = number(figure)
         if value is not None and in_money and not _LOSS_AVOIDED.search(text, max(0, match.start() - 4), match.start()):
-            loss = round(value * _BIG.get(unit, 1))
+            found.append((match.start(), match.end(), round(value * BIG.get(unit, 1))))
+    found += [(match.start(), match.end(), 0) for match in _NO_LOSS.finditer(text)]
+    loss = None
+    previous_end = None
+    for start, end, yuan in sorted(found):
+        between = text[previous_end:start] if previous_end is not None else ""
+        if between and _LOSS_PART.search(between) and not _SENTENCE_END.search(between):
+            continue
+        loss, previous_end = yuan, end
     return loss
 
 
 def _magnitude(text: str) -> float | None:
-    magnitude = None
-    if "震" not in text:  # every form names the quake
+    """The magnitude of the quake the post reports: the latest one it names that is not a background quake (an
+    aftershock's main shock, an earlier quake), else the latest one it names."""
+    if "震" not in text:  # a post about an earthquake names it
         return None
+    found: list[tuple[float, bool]] = []  # (magnitude, background)
     for match in _MAGNITUDE.finditer(text):
-        magnitude = float(match.group("m") or match.group("n") or match.group("k"))
-    return magnitude
+        figure = match.group("scale") or match.group("m") or match.group("quake") or match.group("bare")
+        magnitude = _magnitude_value(figure)
+        clause_start = max(text.rfind(mark, 0, match.start()) for mark in "，。；！？,;!?\n")
+        before = text[max(clause_start + 1, match.start() - 6) : match.start()]
+        background = (
+            match.group("kind") == "主震"
+            or _BACKGROUND_BEFORE.search(before) is not None
+            or _BACKGROUND_AFTER.match(text, match.end()) is not None
+        )
+        found.append((magnitude, background))
+    news = [magnitude for magnitude, background in found if not background]
+    return news[-1] if news else found[-1][0] if found else None
 
 
-@lru_cache(maxsize=8)
-def _wording_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
-    """The configured phrases as one pattern, phrase i in group `w<i>`; a phrase ending in 事故 also matches with the
-    kind of accident inside (重大透水事故, 特别重大火灾事故). Cached because the config rarely changes."""
-    bodies = []
-    for i, phrase in enumerate(phrases):
-        body = re.escape(phrase)
-        if phrase.endswith("事故"):
-            body = re.escape(phrase[:-2]) + rf"[^\s\d{_CLAUSE_BREAK}]{{0,6}}?事故"
-        bodies.append(f"(?P<w{i}>{body})")
-    return re.compile("|".join(bodies))
-
-
-def _wording_levels(text: str, categories: CategoriesConfig) -> list[str]:
-    """Levels the post states in words about the incident itself."""
-    if not categories.severity_wording:
-        return []
-    phrases = tuple(sorted(categories.severity_wording, key=len, reverse=True))  # 特别重大事故 before 重大事故
-    levels = []
-    for match in _wording_pattern(phrases).finditer(text):
-        before = text[max(0, match.start() - 4) : match.start()]
-        after = re.split(f"[{_CLAUSE_BREAK}]", text[match.end() : match.end() + _WINDOW], maxsplit=1)[0]
-        about = match.group() + after
-        if (
-            _INCIDENT.search(about)
-            and not _NOT_INCIDENT_AFTER.search(about)
-            and not _NOT_INCIDENT_BEFORE.search(before)
-        ):
-            levels.append(categories.severity_wording[phrases[int(str(match.lastgroup)[1:])]])
-    return levels
-
-
-def _level(criterion: str, value: float | None, categories: CategoriesConfig) -> str | None:
-    """The gravest level whose threshold the value reaches."""
-    if value is None:
-        return None
-    for level in SEVERITY_GRAVEST_FIRST:
-        threshold = getattr(categories.severity[level], criterion)
-        if threshold is not None and value >= threshold:
-            return level
-    return None
-
-
-def severity_of(figures: Figures, text: str, categories: CategoriesConfig) -> str | None:
-    """The gravest level that any single criterion gives; None when neither figures nor wording give one."""
-    dead_or_missing = None
-    if figures.deaths is not None or figures.missing is not None:
-        dead_or_missing = (figures.deaths or 0) + (figures.missing or 0)
-    serious = figures.serious_injuries
-    if serious is None and figures.injuries is not None:
-        serious = 0  # injured, none stated serious: a casualty incident, at least the level that 0 serious gives
-    found = [
-        _level("deaths", dead_or_missing, categories),
-        _level("serious_injuries", serious, categories),
-        _level("direct_loss_cny", figures.loss_cny, categories),
-        _level("magnitude", figures.magnitude, categories),
-        *_wording_levels(text.translate(_FOLD), categories),
-    ]
-    levels = [level for level in found if level is not None]
-    return min(levels, key=SEVERITY_GRAVEST_FIRST.index) if levels else None
+def _magnitude_value(figure: str) -> float:
+    """6.8, or 六点八 (七 is 7.0): the digits after 点 are read one by one."""
+    if figure[0].isdigit():
+        return float(figure)
+    whole, _, tenths = figure.partition("点")
+    return float(f"{int(number(whole) or 0)}.{''.join(str(int(number(digit) or 0)) for digit in tenths) or 0}")

@@ -2,7 +2,8 @@
 
 The models decide category, handling and domains; rules decide what rules can decide better: severity from the
 figures and wording (thresholds in config), priority from category and severity, regions from the division
-table. Monitoring schemes then set a category or raise a priority, and the explanation says which did.
+table, and a post the model files as `other` that states people dead or missing is an emergency. Monitoring
+schemes then set a category or raise a priority, and the explanation says which did.
 """
 
 from __future__ import annotations
@@ -12,15 +13,26 @@ from dataclasses import dataclass
 from typing import Any
 
 from classifier.corpus import analysis_text
-from classifier.figures import read_figures, severity_of
+from classifier.figures import Figures, read_figures
 from classifier.model import Models, frame
 from classifier.regions import RegionMatcher
 from classifier.schemes import apply_schemes, compile_schemes, decide
+from classifier.severity import severity_of
 from classifier.tokens import segmenter
 from yuqing.records import Casualties, PostIn, PostLabels
 from yuqing.settings import Settings
 from yuqing.text import simplified
-from yuqing.vocabulary import priority_of
+from yuqing.vocabulary import Category, priority_of
+
+
+def category_from_figures(model_category: str, figures: Figures) -> str:
+    """A post that states people dead or missing is on the collection-priority list: the model's `other` becomes
+    `emergency` (DOMAIN.md §1: a real incident with casualties is an emergency), so that its figures give the level
+    (issue 13: 19名…牺牲 was read as 19 dead, filed as `other`, and had no severity). The other categories stand:
+    their tie-breaks outrank the casualties (a refuted claim is a rumour, poisoned food is moral)."""
+    if model_category == Category.OTHER and (figures.deaths or figures.missing):
+        return Category.EMERGENCY.value
+    return model_category
 
 
 @dataclass(frozen=True)
@@ -60,8 +72,9 @@ class Classifier:
             best = int(category_probabilities[row].argmax())
             model_category, confidence = str(classes[best]), float(category_probabilities[row][best])
             hits = apply_schemes(self.schemes, simplified(post.title), simplified(post.text))
-            category, _ = decide(model_category, "low", hits)
             figures = read_figures(text)
+            ruled = category_from_figures(model_category, figures)
+            category, _ = decide(ruled, "low", hits)
             severity = severity_of(figures, text, self.settings.categories) if category == "emergency" else None
             _, priority = decide(category, priority_of(category, severity, critical), hits)
             concern = category != "other"
@@ -78,6 +91,7 @@ class Classifier:
             )
             explanation = {
                 "model_category": model_category,
+                "category_from_figures": ruled != model_category,
                 "schemes": [hit.name for hit in hits],
                 "features": self.models.strongest_features(matrix[row], model_category) if explain else [],
                 "figures": {k: v for k, v in vars(figures).items() if v is not None},

@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from classifier.corpus import Example, read_corpus, split_of
-from classifier.labeller import Classifier
+from classifier.figures import Figures
+from classifier.labeller import Classifier, category_from_figures
 from classifier.model import ModelError, Models
 from classifier.service import label_new_posts
 from classifier.training import fit
@@ -147,3 +148,29 @@ def test_labels_come_in_batches_in_order(trained_model) -> None:
     classifier = Classifier.load(settings)
     posts = [PostIn(id=i, text=f"丽水市第{i}条消息：莲都区停水") for i in range(30)]
     assert [r.labels.id for r in classifier.label(posts)] == list(range(30))
+
+
+@pytest.mark.parametrize(
+    ("model_category", "figures", "category"),
+    [
+        ("other", Figures(deaths=19), "emergency"),  # 19名…牺牲 filed as other: the dead put it on the list
+        ("other", Figures(missing=2), "emergency"),
+        ("other", Figures(deaths=0, injuries=0), "other"),  # no one hurt: nothing to put it on the list
+        ("other", Figures(injuries=3), "other"),
+        ("rumor", Figures(deaths=3), "rumor"),  # a refuted toll stays a rumour
+        ("moral", Figures(deaths=2), "moral"),
+    ],
+)
+def test_a_post_stating_dead_or_missing_people_is_not_other(model_category, figures, category) -> None:
+    assert category_from_figures(model_category, figures) == category
+
+
+def test_a_read_death_figure_gives_the_level_and_the_label_keeps_the_dead_apart_from_the_missing(trained_model) -> None:
+    settings = load_settings({"YUQING_CONFIG": str(Path("config").resolve()), "YUQING_MODEL": str(trained_model)})
+    posts = [
+        PostIn(id="hero", text="#悼念# 19名英雄在这场大火中牺牲，愿逝者安息"),
+        PostIn(id="flood", text="据报道，福建某县因强降雨引发山洪，目前已造成12人死亡、47人失联。"),
+    ]
+    hero, flood = (r.labels for r in Classifier.load(settings).label(posts))
+    assert (hero.category, hero.severity, hero.priority, hero.casualties.deaths) == ("emergency", "II", "critical", 19)
+    assert (flood.severity, flood.casualties.deaths) == ("I", 12)  # 59 dead or missing give I; the dead are 12

@@ -3,7 +3,8 @@
 import pytest
 from support.config import edit_config
 
-from classifier.figures import read_figures, severity_of
+from classifier.figures import read_figures
+from classifier.severity import severity_of
 from yuqing.settings import load_settings
 
 CATEGORIES = load_settings().categories

@@ -4,6 +4,7 @@ through the outbox to the local Slack and SMTP stand-ins (the Word file attached
 from __future__ import annotations
 
 import io
+import json
 from datetime import timedelta
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from docx import Document
 from sqlalchemy import select
 from support.briefing_seed import END
 from support.config import edit_config
-from support.servers import fake_slack, smtp_server
+from support.servers import fake_slack, smtp_server, webhook_receiver
 
 from briefing.jobs import run_briefings
 from notifications.dispatcher import Dispatcher
@@ -83,3 +84,23 @@ def test_delivered_to_slack_with_the_word_file_and_by_email_with_the_html_body(e
         run_briefings(settings, factory, lambda: now + timedelta(minutes=10))
         assert rows(engine, Briefing)[-1].delivered_at is not None
         assert {n.kind for n in rows(engine, Notification)} == {"briefing"}
+
+
+def test_delivered_to_a_dingtalk_robot_as_markdown(engine, config_dir, seeded, tmp_path) -> None:
+    with webhook_receiver() as receiver:
+        receiver.reply = {"errcode": 0, "errmsg": "ok"}
+        robot = {"name": "ding", "url": f"{receiver.url}?access_token=t", "style": "dingtalk"}
+        edit_config(config_dir, "notifications.yaml", {"webhooks": [robot]})
+        edit_config(config_dir, "briefing.yaml", {"folder": str(tmp_path / "out")})
+        edit_config(config_dir, "briefing.yaml", lambda c: c.update(recipients={"webhook": "ding"}))
+        settings = load_settings({"YUQING_CONFIG": str(config_dir)})
+        factory = session_factory(engine)
+        now = END + timedelta(minutes=5)
+        run_briefings(settings, factory, lambda: now)
+        result = Dispatcher(settings, factory, clock=lambda: now).run()
+        assert result.sent == 1, result.errors
+        body = json.loads(receiver.requests[0]["body"])
+    assert body["msgtype"] == "markdown"
+    assert body["markdown"]["title"].startswith("【舆情简报】舆情日报（2026年11月20日）")
+    text = body["markdown"]["text"]
+    assert "一、舆情综述" in text and "按时率33.3%" in text and "high" not in text and "critical" not in text

@@ -40,7 +40,7 @@ from classifier.numerals import NUM, NUMERAL_CHARS, number
 
 CLAUSE_BREAK = "，。；、！？：,;!?:\n"
 _MAJOR_BREAK = re.compile(r"[，。；！？：,;!?:\n ]")  # a clause without the items of a list (、)
-_SENTENCE_END = re.compile(r"[。；！？;!?\n]+|\s+|…+")
+_SENTENCE_END = re.compile(r"[。；！？;!?\n【】]+|\s+|…+")  # a 【headline】 is a statement of its own
 _CLAUSE_START = re.compile(rf"[{CLAUSE_BREAK}]|\s+|…+")
 # A clause opening with news of a later moment starts afresh: 之前说3人遇难，现在5人遇难 is 5, not 8.
 # Looked for in a clause's first characters (_OPENING), the words' first characters checked first.

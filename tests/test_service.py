@@ -74,7 +74,7 @@ def test_run_once_runs_every_job_and_records_it(cli, engine, tmp_path: Path) -> 
     assert result.returncode == 0, result.stderr
     with session_factory(engine)() as session:
         runs = session.scalars(select(JobRun)).all()
-    expected = {"crawl", "classify", "respond", "timers", "dispatch"} | (
+    expected = {"crawl", "classify", "respond", "timers", "dispatch", "briefing"} | (
         {"maintenance"} if engine.dialect.name == "sqlite" else set()
     )
     assert {run.job for run in runs} == expected

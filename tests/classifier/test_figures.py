@@ -506,3 +506,16 @@ def test_a_post_without_any_casualty_word_could_match_no_casualty_pattern() -> N
     )
     assert len(skipped) > len(texts) / 3
     assert [text[:40] for text in skipped if any(p.search(text) for p in patterns)] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "转发：【岳阳云溪化工企业爆炸事故已致12人死亡】截至19时，云溪区化工企业爆炸事故已造成12人死亡、2人失联。",
+        "【快讯】【江门一厂房坍塌致12人遇难】记者从现场获悉，厂房坍塌事故已造成12人遇难，2人失踪。",
+        "#某地矿难# 【煤矿透水事故已致12人死亡】事故已造成12人死亡，另有2人被困失联。",
+    ],
+)
+def test_a_headline_in_brackets_restating_the_toll_is_not_added_to_it(text: str) -> None:
+    counts = casualties.read_counts(text)
+    assert (counts.get("deaths"), counts.get("missing")) == (12, 2)

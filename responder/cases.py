@@ -172,6 +172,11 @@ def case_bodies(case: Case) -> list[Body]:
     return list(dict.fromkeys(b.body() for b in [assignment.lead, *assignment.coordinators]))
 
 
+def with_told_before(case: Case, told_before: list[Body]) -> list[Body]:
+    """Who answers the case now and who was told of it before a change of hands: both hear of the change."""
+    return list(dict.fromkeys([*case_bodies(case), *told_before]))
+
+
 def tell(
     session: Session, responder: Responder, case: Case, bodies: list[Body], kind: AlertKind, key: str, message: str
 ) -> None:
@@ -354,7 +359,7 @@ def update_case(
         session,
         responder,
         case,
-        list(dict.fromkeys([*case_bodies(case), *told_before])) if moved else case_bodies(case),
+        with_told_before(case, told_before) if moved else case_bodies(case),
         AlertKind.CASE_UPGRADED,
         f"case/{case.id}/upgraded/{case.category}/{case.priority}/{case.severity}/{cause.id if cause else '-'}",
         case_number(case.id) + "；".join(changes) + _overruled(responder, case, event, by_rules, cause),
@@ -392,7 +397,7 @@ def follow_answerers(session: Session, responder: Responder, case: Case, event: 
             session,
             responder,
             case,
-            list(dict.fromkeys([*case_bodies(case), *told_before])),
+            with_told_before(case, told_before),
             AlertKind.CASE_REASSIGNED,
             f"case/{case.id}/answerers/{lead.adcode}/{lead.domain}/{','.join(coordinators)}",
             f"{case_number(case.id)}据后续帖文更新地点和主管部门：{moved}"

@@ -30,6 +30,7 @@ from responder.cases import (
     tell,
     update_case,
     update_due,
+    with_told_before,
 )
 from responder.obligations import add_obligation, cancel, meet, open_obligations
 from responder.regroup import PostMover, copies_of, posts_of
@@ -193,7 +194,7 @@ def reassign(
         session,
         responder,
         case,
-        list(dict.fromkeys([*case_bodies(case), *told_before])),
+        with_told_before(case, told_before),
         AlertKind.CASE_REASSIGNED,
         f"case/{case.id}/reassigned/{now.isoformat()}",
         f"{case_number(case.id)}经{actor}改派：回应主体由{was.name}改为{lead.name}{why}",

@@ -23,13 +23,13 @@ _TRADITIONAL = (
     "並來倆個們備傷價億兒兩凍別剛劃勢員問喪嗆嚴報場塊墜壓壞壯夥婦媽嬰孫學實專導屬師幣幾庫強後從徵悶應戀戶損搶撈敵數於"
     "時暫會東條榮構樓機歲殘殞毀氣決沒洩淺減濟災為無燒燙爲爺犧獲現產當療發眾礦範糧約級終絕統經維練總繫繼續羣聯職脫與萬"
     "處號虧衆衝裏裡規親計設說説調謠謹證議護變負財貨責資跡蹤軋較輕轉這週遊過達遺還邊醫錢長開闢隕隨險隱離難電響項順預題"
-    "風餘駕駛體鮮麼點．０１２３４５６７８９"
+    "風餘駕駛體鮮麼點內傳歷據烏虛論純．０１２３４５６７８９"
 )
 _SIMPLIFIED = (
     "并来俩个们备伤价亿儿两冻别刚划势员问丧呛严报场块坠压坏壮伙妇妈婴孙学实专导属师币几库强后从征闷应恋户损抢捞敌数于"
     "时暂会东条荣构楼机岁残殒毁气决没泄浅减济灾为无烧烫为爷牺获现产当疗发众矿范粮约级终绝统经维练总系继续群联职脱与万"
     "处号亏众冲里里规亲计设说说调谣谨证议护变负财货责资迹踪轧较轻转这周游过达遗还边医钱长开辟陨随险隐离难电响项顺预题"
-    "风余驾驶体鲜么点.0123456789"
+    "风余驾驶体鲜么点内传历据乌虚论纯.0123456789"
 )
 _FOLD = str.maketrans(_TRADITIONAL, _SIMPLIFIED)
 _FOLDABLE = re.compile(f"[{_TRADITIONAL}]")
@@ -72,7 +72,14 @@ _MAGNITUDE = re.compile(
 # which this happened (7.0级地震后发生5.1级余震), the largest aftershock of a main shock's report (最大余震4.5级).
 _BACKGROUND_BEFORE = re.compile(r"主震|那次|那场|去年|前年|当年|此前|之前|上次|上回|曾经?|最大")
 _BACKGROUND_AFTER = re.compile(r"(?:的)?(?:之后|后|以来|的时候)")
-
+# Figures that are not this post's: a claim it says is false (网传“井下10人遇难”说法不实, “致3人死亡”与事实不符), and
+# a sentence after the first that recalls an earlier happening (此前该县曾发生5.7级地震，造成81人死亡).
+_REFUTED_CLAIM = re.compile(
+    r"[“\"「『][^”\"」』]{1,80}[”\"」』](?:的|等)?(?:说法|消息|信息|内容|传言|言论)?"
+    r"(?:纯属|均为|系|是|为|属于|属)?(?:不实|谣言|虚假|假消息|与事实不符|不属实|没有依据|子虚乌有)"
+)
+_RECALLED = re.compile(r"曾发生|曾造成|曾致|年前|去年|前年|历史上|上一次|上次|那一次|那次")
+_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?\n]?")
 
 
 @dataclass(frozen=True)
@@ -93,7 +100,7 @@ class Figures:
 
 def read_figures(text: str) -> Figures:
     """Every figure the post states; None for what it does not state."""
-    text = fold(text)
+    text = _without_other_happenings(fold(text))
     counts = read_counts(text) if MAY_COUNT.search(text) else {}
     injuries, serious = counts.get("injuries"), counts.get("serious")
     if injuries is None and (serious or "light" in counts):
@@ -108,6 +115,18 @@ def read_figures(text: str) -> Figures:
         loss_cny=_loss(text),
         magnitude=_magnitude(text),
     )
+
+
+def _without_other_happenings(text: str) -> str:
+    """The post with refuted claims and recalled earlier happenings blanked (same length, so positions stay). The
+    first sentence is always the post's own news, whatever it recalls."""
+    if any(mark in text for mark in '“"「『'):
+        text = _REFUTED_CLAIM.sub(lambda match: " " * len(match.group()), text)
+    if not _RECALLED.search(text):
+        return text
+    sentences = [match.group() for match in _SENTENCE.finditer(text)]
+    kept = sentences[:1] + [" " * len(s) if _RECALLED.search(s) else s for s in sentences[1:]]
+    return "".join(kept)
 
 
 def _loss(text: str) -> int | None:

@@ -13,8 +13,10 @@ resolved by the other places in the post, else kept at the level all candidates 
 national. Matching is leftmost-longest over every name found, with `_NOT_PLACES` (大理石, 责成县 …) among the
 names so a place name hidden inside an ordinary word is consumed by that word. Names are found by their first
 two characters (every name has at least two): a dict lookup per position, measured cheaper here than the
-Aho-Corasick automaton used before (its root has a thousand children). Wire datelines (新华社北京…电)
-and a name followed by 游客/网友 (台湾游客) say where a reporter or a person is from, not where the story is.
+Aho-Corasick automaton used before (its root has a thousand children). Wire datelines (新华社北京…电), the place
+a reporter heard it from (记者从长沙获悉), a distance (距大庆市80公里), a person called by role and name (队员张常宁)
+and a name followed by 游客/网友 (台湾游客) say where a reporter or a person is from, not where the story is; a name
+whose first character closes a number or a date (20万全在, 8日照常) straddles two words and is none.
 
 Places below the county come from jionlp's gazetteer (`yuqing.townships`): a township's full name (碧湖镇, 灵隐街道)
 and, when jieba knows it as a rare place word, its bare name (乌镇, 长岭) read as the county it lies in; other bare
@@ -65,6 +67,8 @@ _RENAMED = {
     "淮阳区": "411626",  # 淮阳县, 2019
     "宜州区": "451281",  # 宜州市, 2016
     "叙州区": "511521",  # 宜宾县, 2018
+    "杨凌区": "610403",  # the table's 杨陵区, as the district's own pages and the news write it
+    "杨凌示范区": "610403",
     "锡盟": "152500",  # the usual abbreviation of 锡林郭勒盟
     "前郭县": "220721",  # 前郭尔罗斯蒙古族自治县
     "前郭": "220721",
@@ -94,7 +98,7 @@ _COMMON = set(
         "月湖 桃源 武功 比如 民权 永福 洞口 清新 清水 港口 白云 石门 芙蓉 莲花 资源 赤壁 运河 金台 长子 高台 "
         "高明 南关 方正 红星 东河 西湖 鼓楼 天河 龙泉 南开 新罗 城厢 南明 秀英 龙湖 金湾 古城 天山 道里 东坡 "
         "民和 海盐 天全 东海 路桥 牡丹 大城 定结 惠农 平房 白沙 老城 南海 双城 开原 惠民 满城 滨海 天桥 上街 "
-        "政和 沿河 盐湖 林周 周村 江海 康乐"
+        "政和 沿河 盐湖 林周 周村 江海 康乐 商都"
     )
 )
 # Ordinary words (and one newspaper) that contain a place name or straddle one: matched, then thrown away.
@@ -106,13 +110,30 @@ _NOT_PLACES = _words(
     "知道真 明天全 关于洪 规定日 都安然 物资中 涟水河 已会同 即会同 部分乡镇 乡镇 城乡 "
     "蓉城 羊城 春城 泉城 冰城 鹏城 星城"  # cities' nicknames that are also townships' names
 )
-# Where a wire service or paper filed from, and which paper it was, is not where the story happened.
+# Where a wire service or paper filed from, and which paper it was, is not where the story happened; nor is the
+# place a reporter heard it from (记者从长沙获悉), unless it is an office there (记者从长沙市应急管理局获悉).
 _BYLINE = re.compile(
     r"(?:新华社|中新社|中新网|人民网|央视网|新华网|中国新闻网|[\u4e00-\u9fff]{2,4}(?:日报|晚报|社|网))?"
     r"[\u4e00-\u9fff]{2,4}\d{1,2}月\d{1,2}日(?:电|讯)|[\u4e00-\u9fff]{1,6}网讯"
+    r"|(?:新华社|中新社|法新社|路透社|美联社|共同社|塔斯社|韩联社)[\u4e00-\u9fff]{2,4}电"
     r"|【[^】]{0,12}(?:社|报|网|电|讯|台)[^】]{0,6}】|\[[^\]]{0,12}(?:社|报|网|电|讯)\]"
+    r"|(?<=记者)从[\u4e00-\u9fff]{2,5}(?:获悉|了解到)"
 )
-_BYLINE_SIGNS = ("日电", "日讯", "网讯", "【", "[")  # every byline has one; most posts have none
+_BYLINE_SIGNS = ("日电", "日讯", "网讯", "社", "记者从", "【", "[")  # every byline has one; most posts have none
+# Places named beside the story: a distance (震中距大庆市80公里 locates, it does not involve) and a person called by
+# role and name (队员张常宁 is not 常宁市; not by titles such as 县长, which end place names: 望江县长江边).
+_SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+    "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+_ASIDES = re.compile(
+    r"距离?[\u4e00-\u9fff]{2,8}?(?:约|仅|不到|不足)?\d+(?:\.\d+)?(?:公里|千米|米|km)"
+    r"|(?:队员|选手|球员|运动员|教练|记者|通讯员|市民|村民|居民|网友|民警|医生|老师)"
+    rf"[{_SURNAMES}][\u4e00-\u9fff]{{1,2}}(?=[在说表称是的，。、：:）)]|$)"
+)
+# A place name starting with the unit of a number or date just written (20万全在, 8日照常) straddles two words.
+_UNITS = frozenset("十百千万亿年月日号时点分")
+_NUMERALS = frozenset("0123456789０１２３４５６７８９一二三四五六七八九十两百千万几")
 
 # What may follow a weak short form to show a place is meant; 一 only when no measure word or adverb follows it.
 _NOT_AFTER_ONE = set("个家些直样起下点定般切天次种位条")
@@ -313,7 +334,9 @@ class RegionMatcher:
                 if word in self._yielding and self._overlapped(text, start, start + len(word)):
                     continue
             reach = end = start + len(word)
-            if word in self._raw and not _demonym(text, end) and not _not_the_place(text, end, self._entry(word)):
+            if _straddles_a_number(text, start) or word not in self._raw:
+                continue
+            if not _demonym(text, end) and not _not_the_place(text, end, self._entry(word)):
                 mentions.append((end, word))
         return mentions
 
@@ -336,6 +359,7 @@ class RegionMatcher:
         """(code, the name read as it) for every place name kept, in order: what `find` is made of."""
         if any(sign in text for sign in _BYLINE_SIGNS):
             text = _BYLINE.sub(lambda m: " " * len(m.group()), text)
+        text = _ASIDES.sub(lambda m: " " * len(m.group()), text)
         mentions = self._mentions(text)
         evidence = {word: self._entry(word).certain for _, word in mentions if not self._entry(word).weak}
         contexts: dict[str, frozenset[str]] = {}  # name → the places the *other* names certainly lie in
@@ -449,6 +473,11 @@ def _not_the_place(text: str, end: int, entry: _Name) -> bool:
     if not text.startswith(_LANDMARKS, end) and not (text.startswith(_ROADS, end) and not text.startswith("街道", end)):
         return False
     return entry.alone is None or entry.alone in entry.inside or adcodes.level(entry.alone) in ("province", "city")
+
+
+def _straddles_a_number(text: str, start: int) -> bool:
+    """20万全在里面 is not 万全区, 12月8日照常上课 not 日照市: the name's first character closes a number or a date."""
+    return text[start] in _UNITS and start > 0 and text[start - 1] in _NUMERALS
 
 
 def _demonym(text: str, end: int) -> bool:

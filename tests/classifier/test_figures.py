@@ -519,3 +519,37 @@ def test_a_post_without_any_casualty_word_could_match_no_casualty_pattern() -> N
 def test_a_headline_in_brackets_restating_the_toll_is_not_added_to_it(text: str) -> None:
     counts = casualties.read_counts(text)
     assert (counts.get("deaths"), counts.get("missing")) == (12, 2)
+
+
+@pytest.mark.parametrize(
+    ("text", "deaths", "missing"),
+    [
+        ("广东清远英德市一煤矿透水，经核查，网传“井下10人遇难”说法不实，实际被困2人已全部获救。", None, None),
+        ("经核查，网传“某地学校食物中毒致3名学生死亡”的说法不实。", None, None),
+        ("关于“大桥垮塌致8人失联”的消息系谣言，大桥主体结构完好。", None, None),
+        ("網傳「化工廠爆炸已致12人死亡」與事實不符，目前確認1人死亡。", 1, None),
+        ("网传“车祸5死”纯属虚假，事故造成2人受伤。", None, None),
+        ("记者了解到，“已有6人遇难”的说法没有依据，目前3人失联。", None, 3),
+    ],
+)
+def test_a_figure_inside_a_claim_the_post_calls_false_is_not_counted(
+    text: str, deaths: int | None, missing: int | None
+) -> None:
+    figures = read_figures(text)
+    assert (figures.deaths, figures.missing) == (deaths, missing)
+
+
+@pytest.mark.parametrize(
+    ("text", "deaths", "magnitude"),
+    [
+        ("云南昭通彝良县发生4.8级余震。此前该县曾发生5.7级地震，造成81人死亡。", None, 4.8),
+        ("宜昌一化工厂发生爆燃，2人死亡。该厂去年也发生过一起事故，致5人死亡。", 2, None),
+        ("寿光一化工园区爆炸，已致3人死亡。历史上这个园区曾发生过两次爆炸，共造成11人遇难。", 3, None),
+        ("去年12月发生的矿难又有新进展：遇难人数升至9人。", 9, None),  # the first sentence is the post's own news
+    ],
+)
+def test_a_sentence_that_recalls_an_earlier_happening_gives_no_figure(
+    text: str, deaths: int | None, magnitude: float | None
+) -> None:
+    figures = read_figures(text)
+    assert (figures.deaths, figures.magnitude) == (deaths, magnitude)

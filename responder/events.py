@@ -120,6 +120,12 @@ def regions_agree(post_regions: list[str], event_regions: list[str]) -> bool:
     )
 
 
+def in_same_county(post_regions: list[str], event_regions: list[str]) -> bool:
+    """Whether the post names a county (or a town, read as its county) that is one of the event's places."""
+    counties = {adcodes.normalise(r) for r in post_regions if adcodes.level(r) == "county"}
+    return not counties.isdisjoint(adcodes.normalise(r) for r in event_regions)
+
+
 def category_may_change(current: str, proposed: str, official: bool, critical: bool) -> bool:
     """Whether a post's graver labels may change an event's category without a person deciding.
 

@@ -5,9 +5,12 @@ A post joins an event when it copies a post already in it (the crawler's duplica
 close enough to a recent event's (within the window, see `responder/matching.py`) and their places agree. A post
 of another category than the event's needs closer wording (`min_similarity_across_categories`): a complaint about
 an officer and a policy notice of the same department are two matters. Place and domain never make a match:
-places only gate it (they must agree). `low` (other) posts are grouped apart, so routine news and a film review
-never heat up a real matter. An event a person merged into another is followed: its later posts go to the event it
-was merged into. A grouped post is never moved again by the grouper: what a person put together or apart stays.
+places gate it (they must agree), and a county both name supports a weaker match of words
+(`min_similarity_in_same_county`, same category only): an eyewitness's first words and a resident's comment share
+few words with the reports, but they are in the same county on the same day. `low` (other) posts are grouped
+apart, so routine news and a film review never heat up a real matter. An event a person merged into another is
+followed: its later posts go to the event it was merged into. A grouped post is never moved again by the
+grouper: what a person put together or apart stays.
 
 A grouping run keeps one term index for all its batches. Within a batch, new events are indexed under provisional
 keys and stored in one flush at its end, with the batch's memberships in one insert: the database work per post is
@@ -23,8 +26,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import exists, func, insert, or_, select
 from sqlalchemy.orm import Session
 
-from responder.events import EventBuilder, PostLabel, current_labels, post_time, regions_agree
-from responder.matching import TermIndex, key_terms
+from responder.events import EventBuilder, PostLabel, current_labels, in_same_county, post_time, regions_agree
+from responder.matching import TermIndex, key_terms, without_places
 from yuqing.config_models import EventRules
 from yuqing.storage.models import Event, EventPost, Label, LabelCorrection, Post, utcnow
 from yuqing.vocabulary import Priority
@@ -43,8 +46,10 @@ def pending_posts(session: Session, limit: int) -> list[Post]:
     return list(session.scalars(query))
 
 
-def post_terms(post: Post) -> Counter[str]:
-    return key_terms(f"{post.title} {post.text_simplified or post.text}")
+def post_terms(post: Post, places: list[str]) -> Counter[str]:
+    """The post's key terms without its places' names (see `matching.without_places`)."""
+    text = f"{post.title} {post.text_simplified or post.text}"
+    return without_places(key_terms(text), text, places)
 
 
 @dataclass
@@ -73,7 +78,9 @@ class EventGrouper:
         self.critical_severities = critical_severities
         self.index: TermIndex | None = None
         self._provisional = 0
-        self._floor = min(rules.min_similarity, rules.min_similarity_across_categories)
+        self._floor = min(
+            rules.min_similarity, rules.min_similarity_across_categories, rules.min_similarity_in_same_county
+        )
 
     def group(self, session: Session, limit: int = 500) -> GroupingResult:
         """Group up to `limit` pending posts (a bound, so one run never holds the database for long)."""
@@ -93,7 +100,7 @@ class EventGrouper:
         self, session: Session, builder: EventBuilder, index: TermIndex, post: Post, label: PostLabel, batch: _Batch
     ) -> None:
         """Put one post into its event: its original's, the closest recent one, or a new one."""
-        terms = post_terms(post)
+        terms = post_terms(post, label.regions)
         key = batch.of_original.get(post.duplicate_of_id) if post.duplicate_of_id else None
         if key is None:
             key = self._best_match(index, post, label, terms)
@@ -169,6 +176,8 @@ class EventGrouper:
             needed = self.rules.min_similarity
             if label.category != entry.category:
                 needed = self.rules.min_similarity_across_categories
+            elif not low and in_same_county(label.regions, entry.regions):
+                needed = min(needed, self.rules.min_similarity_in_same_county)
             if score < needed or score <= best or entry.low != low or entry.last_post_at < since:
                 continue
             if regions_agree(label.regions, entry.regions):

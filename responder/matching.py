@@ -17,10 +17,13 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from itertools import pairwise
+
+from yuqing.place_names import place_names
 
 COMMON_TERM_EVENTS = 30  # a term held by more open events than this is a stop word at that scale: it is ignored
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
@@ -28,6 +31,16 @@ _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _FUNCTION_CHARS = frozenset("的了是在和与及对为我你他她它们这那有也就将被把啊吗呢吧呀着过很还又")
 _LOG_PLUS_ONE = lru_cache(maxsize=65536)(math.log1p)  # log(1 + n) of counts, asked millions of times
 _SUBLINEAR = lru_cache(maxsize=4096)(lambda count: 1 + math.log(count))
+
+
+def without_places(terms: Counter[str], text: str, places: Iterable[str]) -> Counter[str]:
+    """The terms without those of the names the text writes for its places (`place_names`): places gate a match
+    and may support one, but a district's name shared by two matters there is no shared wording."""
+    written = [name for code in places for name in place_names(code) if name in text]
+    if not written:
+        return terms
+    dropped = {first + second for name in written for first, second in pairwise(name)}
+    return Counter({term: count for term, count in terms.items() if term not in dropped})
 
 
 def key_terms(text: str) -> Counter[str]:

@@ -96,7 +96,7 @@ class PostMover:
 
     def _join(self, event: Event, post: Post, label: PostLabel, new: bool) -> None:
         self.session.add(EventPost(event_id=event.id, post_id=post.id))
-        self.builder.add(self.session, event, post, label, post_terms(post), new=new)
+        self.builder.add(self.session, event, post, label, post_terms(post, label.regions), new=new)
 
     def _count_sources(self, event: Event) -> None:
         self.session.flush()

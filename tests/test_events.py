@@ -354,3 +354,98 @@ def test_later_posts_follow_an_event_a_person_merged_into_another(engine, settin
 
 
 HOUR_LATER = timedelta(hours=1)
+
+
+# --- a county both name supports a weaker match of words, within one category; its name is no shared word ----------
+
+FIRST_WORDS = [
+    # (county, category, domain, the report, a post about the same happening in other words)
+    (
+        "370783",
+        "emergency",
+        "emergency_management",
+        "寿光市侯镇化工园区一企业发生爆炸，已造成2人死亡、3人失联，应急管理部门正在现场处置。",
+        "寿光侯镇那边刚才一声巨响，家里窗户都在抖，往北看冒起好大一团黑烟，应该是化工厂爆炸了，消防车一直在响。",
+    ),
+    (
+        "420505",
+        "emergency",
+        "emergency_management",
+        "猇亭区化工园一企业发生液氨泄漏，周边群众已疏散，暂无人员伤亡。",
+        "猇亭这边一股刺鼻的味道，眼睛辣得睁不开，楼下好多人捂着嘴往外走，听说是氨泄漏，是哪个厂出事了？",
+    ),
+    (
+        "330402",
+        "public_interest",
+        "housing",
+        "南湖区住建局回应小区供暖不热：已会同供热企业逐户测温，问题管道本周内完成更换。",
+        "南湖这边家里暖气片还是冰凉的，孩子穿着羽绒服写作业，说是管道问题，物业说等通知，等到什么时候？",
+    ),
+]
+
+
+def group_with(engine, rules) -> None:
+    with transaction(session_factory(engine)) as session:
+        EventGrouper(rules, ["I", "II"]).group(session)
+
+
+@pytest.mark.parametrize(("county", "category", "domain", "report", "other_words"), FIRST_WORDS)
+def test_a_post_in_other_words_joins_an_event_of_its_category_in_the_county_it_names(
+    engine, settings, county, category, domain, report, other_words
+) -> None:
+    with transaction(session_factory(engine)) as session:
+        for minute, text in enumerate([report, other_words]):
+            labels = {"category": category, "domains": (domain,), "regions": (county,)}
+            add_post(session, text, published_at=T0 + timedelta(minutes=minute), **labels)
+    group_with(engine, settings.responder.events)
+    assert len(events(engine)) == 1
+
+
+@pytest.mark.parametrize(("county", "category", "domain", "report", "other_words"), FIRST_WORDS)
+def test_the_county_is_what_lets_the_weak_wording_match(
+    engine, settings, county, category, domain, report, other_words
+) -> None:
+    rules = settings.responder.events
+    unsupported = rules.model_copy(update={"min_similarity_in_same_county": rules.min_similarity})
+    with transaction(session_factory(engine)) as session:
+        for minute, text in enumerate([report, other_words]):
+            labels = {"category": category, "domains": (domain,), "regions": (county,)}
+            add_post(session, text, published_at=T0 + timedelta(minutes=minute), **labels)
+    group_with(engine, unsupported)
+    assert len(events(engine)) == 2
+
+
+@pytest.mark.parametrize(("county", "category", "domain", "report", "other_words"), FIRST_WORDS)
+def test_without_the_county_the_same_weak_wording_makes_no_match(
+    engine, settings, county, category, domain, report, other_words
+) -> None:
+    with transaction(session_factory(engine)) as session:
+        add_post(session, report, category=category, domains=(domain,), regions=(county,))
+        later = T0 + timedelta(minutes=1)
+        add_post(session, other_words, category=category, domains=(domain,), regions=(), published_at=later)
+    group_with(engine, settings.responder.events)
+    assert len(events(engine)) == 2
+
+
+SAME_COUNTY_AND_CATEGORY = [
+    (
+        "370783",
+        "寿光市侯镇化工园区一企业发生爆炸，已造成2人死亡、3人失联，应急管理部门正在现场处置。",
+        "寿光市羊口镇一辆货车与面包车相撞，面包车司机受伤被送往医院救治。",
+    ),
+    (
+        "331102",
+        "莲都区碧湖镇一民房起火，消防赶到后十分钟扑灭明火，未造成人员伤亡。",
+        "莲都区瓯江一名钓鱼男子落水失踪，蓝天救援队正在下游搜寻。",
+    ),
+]
+
+
+@pytest.mark.parametrize(("county", "one", "another"), SAME_COUNTY_AND_CATEGORY)
+def test_two_emergencies_in_one_county_stay_two_events(engine, settings, county, one, another) -> None:
+    with transaction(session_factory(engine)) as session:
+        for minute, text in enumerate([one, another]):
+            labels = {"category": "emergency", "domains": ("emergency_management",), "regions": (county,)}
+            add_post(session, text, published_at=T0 + timedelta(minutes=minute), **labels)
+    group_with(engine, settings.responder.events)
+    assert len(events(engine)) == 2

@@ -418,6 +418,9 @@ class EventRules(Strict):
     window_hours: float = Field(72, gt=0)  # a post joins an event whose last post is at most this old
     min_similarity: float = Field(0.06, gt=0, le=1)  # cosine of the post's and the event's TF-IDF key terms
     min_similarity_across_categories: float = Field(0.1, gt=0, le=1)  # ... when their categories differ
+    # ... when the post names a county (or a town in it) the event is in, and their categories are the same: the
+    # shared place supports a weaker wording match, it never makes one
+    min_similarity_in_same_county: float = Field(0.02, gt=0, le=1)
     min_confidence: float = Field(0.5, ge=0, le=1)  # below this, a post cannot set the event's labels
     central_media: list[str] = []  # names that make coverage "central media" when they appear as source or author
 

@@ -1,3 +1,4 @@
+import codecs
 import json
 
 import pytest
@@ -113,6 +114,42 @@ def test_assign_reads_a_file_and_takes_home(cli, tmp_path) -> None:
     assert out["id"] == 7
     assert out["lead"] == {"adcode": "330100", "domain": "government"}
     assert out["rules"] == [8, 11]
+
+
+def event_line(event_id: str) -> str:
+    return json.dumps({"id": event_id, "category": "policy", "regions": ["331102"]}, ensure_ascii=False)
+
+
+@pytest.mark.parametrize(
+    ("encoded", "what"),
+    [
+        (lambda text: text.encode("gbk"), "GBK, as Chinese Windows tools write it"),
+        (lambda text: text.encode("gb18030"), "GB18030"),
+        (lambda text: codecs.BOM_UTF8 + text.encode("utf-8"), "UTF-8 with a byte-order mark"),
+    ],
+)
+def test_assign_reads_gbk_and_a_byte_order_mark_without_losing_a_line(cli, tmp_path, encoded, what) -> None:
+    events = tmp_path / "events.jsonl"
+    events.write_bytes(encoded("\n".join(event_line(f"莲都-{n}") for n in range(3)) + "\n"))
+    result = cli("assign", str(events))
+    assert result.returncode == 0, f"{what}: {result.stderr}"
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["莲都-0", "莲都-1", "莲都-2"]
+
+
+def test_an_undecodable_line_is_reported_with_its_number_and_the_rest_is_read(cli, tmp_path) -> None:
+    events = tmp_path / "events.jsonl"
+    lines = [
+        event_line("丽水-1").encode(),
+        b'{"id": "\xff\xfe\xff", "category": "policy"}',
+        event_line("丽水-3").encode("gbk"),
+    ]
+    events.write_bytes(b"\n".join(lines) + b"\n")
+    result = cli("assign", str(events))
+    assert result.returncode == 2
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["丽水-1", "丽水-3"]
+    assert result.stderr.splitlines() == [
+        f"{events}:2: not UTF-8 or GBK text (byte 9 cannot be decoded); line skipped"
+    ]
 
 
 def test_assign_reports_an_unreadable_file(cli, tmp_path) -> None:

@@ -56,11 +56,12 @@ def engine_at_head(settings: Settings) -> Engine:
     return engine
 
 
-def open_input(stack: ExitStack, path: Path | None) -> tuple[IO[str], str]:
+def open_input(stack: ExitStack, path: Path | None) -> tuple[IO[bytes], str]:
+    """The input as bytes (`yuqing.jsonl` decodes it line by line) and its name for error messages."""
     if path is None:
-        return sys.stdin, "stdin"
+        return sys.stdin.buffer, "stdin"
     try:
-        return stack.enter_context(path.open(encoding="utf-8")), str(path)
+        return stack.enter_context(path.open("rb")), str(path)
     except OSError as error:
         fail(f"cannot read {path}: {error.strerror}")
 

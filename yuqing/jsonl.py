@@ -1,7 +1,12 @@
-"""JSON Lines in and out, where a bad line is reported with its number and skipped, never silently dropped."""
+"""JSON Lines in and out, where a bad line is reported with its number and skipped, never silently dropped.
+
+Input is read as bytes and decoded line by line: UTF-8 (a byte-order mark on the first line is dropped), else
+GB18030, the superset of GBK that Chinese Windows tools still write; a line that is neither is reported, and the
+lines around it are read. A file need not be one encoding: exports are often pasted together."""
 
 from __future__ import annotations
 
+import codecs
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -37,9 +42,27 @@ def _describe_validation(error: ValidationError) -> str:
     return "; ".join(parts)
 
 
-def read_records(stream: IO[str], model: type[Record], errors: LineErrors) -> Iterator[tuple[int, Record]]:
+def _decoded(raw: bytes, number: int) -> str:
+    """One line's text; UnicodeDecodeError (of the UTF-8 attempt, whose position says where) when it is neither."""
+    if number == 1 and raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8) :]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        try:
+            return raw.decode("gb18030")
+        except UnicodeDecodeError:
+            raise error from None
+
+
+def read_records(stream: IO[bytes], model: type[Record], errors: LineErrors) -> Iterator[tuple[int, Record]]:
     """Yield (line number, record) for every good line; blank lines are ignored, bad ones reported."""
-    for number, line in enumerate(stream, 1):
+    for number, raw in enumerate(stream, 1):
+        try:
+            line = _decoded(raw, number)
+        except UnicodeDecodeError as error:
+            errors.report(number, f"not UTF-8 or GBK text (byte {error.start + 1} cannot be decoded)")
+            continue
         if not line.strip():
             continue
         try:
@@ -56,7 +79,7 @@ def read_records(stream: IO[str], model: type[Record], errors: LineErrors) -> It
             errors.report(number, _describe_validation(error))
 
 
-def read_all(stream: IO[str], model: type[Record], errors: LineErrors) -> list[Record]:
+def read_all(stream: IO[bytes], model: type[Record], errors: LineErrors) -> list[Record]:
     """Every good record of a stream, for commands that work in batches; bad lines are reported as they come."""
     return [record for _, record in read_records(stream, model, errors)]
 
@@ -67,7 +90,7 @@ def write_line(stream: IO[str], record: BaseModel) -> None:
 
 
 def process(
-    stream: IO[str],
+    stream: IO[bytes],
     name: str,
     model: type[Record],
     handle: Callable[[Record], BaseModel],

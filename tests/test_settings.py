@@ -52,6 +52,35 @@ def test_yaml_syntax_error_gives_the_line(config_dir: Path) -> None:
         load_settings(settings_env(config_dir))
 
 
+@pytest.mark.parametrize(
+    ("file", "text", "line", "key"),
+    [
+        (
+            "responder.yaml",
+            "events:\n  min_similarity: 0.06\n  window_hours: 72\n  min_similarity: 0.01\n",
+            4,
+            "min_similarity",
+        ),
+        ("briefing.yaml", 'at: "08:00"\nat: "09:00"\n', 2, "at"),
+        (
+            "sources.yaml",
+            "sources: []\nsources:\n  - {name: a, type: rss, urls: [http://127.0.0.1/f], media: news}\n",
+            2,
+            "sources",
+        ),
+    ],
+)
+def test_a_key_given_twice_is_refused_with_both_lines(
+    config_dir: Path, file: str, text: str, line: int, key: str
+) -> None:
+    (config_dir / file).write_text(text, encoding="utf-8")
+    with pytest.raises(
+        ConfigError,
+        match=rf"{file}: line {line}, column \d+: not valid YAML: key '{key}' given twice \(first on line \d\)",
+    ):
+        load_settings(settings_env(config_dir))
+
+
 def test_a_secret_in_a_file_is_refused(config_dir: Path) -> None:
     edit_config(config_dir, "notifications.yaml", {"slack": {"token": "xoxb-123"}})
     with pytest.raises(ConfigError, match=r"slack\.token: unknown key \(a typo, or a secret"):

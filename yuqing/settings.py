@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -67,6 +68,23 @@ def _key_path(location: tuple[int | str, ...]) -> str:
     return path or "(top level)"
 
 
+class _StrictLoader(yaml.SafeLoader):
+    """YAML's safe loader, refusing a key given twice in one mapping: plain YAML lets the second silently win, and a
+    config edited by hand is where that happens (two `min_similarity:` lines, the first one being the one read)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen: dict[object, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if isinstance(key, Hashable) and key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"key {key!r} given twice (first on line {seen[key]})", key_node.start_mark
+                )
+            if isinstance(key, Hashable):
+                seen[key] = key_node.start_mark.line + 1
+        return super().construct_mapping(node, deep=deep)
+
+
 def load_yaml_model(path: Path, model: type[Model], *, required: bool = True) -> Model:
     """Read one YAML file into its model, turning every failure into a ConfigError that says where and what."""
     if not path.exists():
@@ -74,7 +92,7 @@ def load_yaml_model(path: Path, model: type[Model], *, required: bool = True) ->
             raise ConfigError(f"{path}: file not found")
         return model()
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)  # a SafeLoader
     except UnicodeDecodeError as error:
         raise ConfigError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from error
     except yaml.YAMLError as error:

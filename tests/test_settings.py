@@ -169,3 +169,37 @@ def test_cli_with_bad_config_exits_non_zero_and_leaves_the_database_alone(cli, c
     engine = make_engine(database_url)
     assert inspect(engine).get_table_names() == []
     engine.dispose()
+
+
+def html_source(urls: str = "[http://127.0.0.1/]", links: str = "ul.list a::attr(href)") -> str:
+    return (
+        "sources:\n  - name: 区政府网站\n    type: html\n"
+        f"    urls: {urls}\n    interval: 10m\n    media: gov\n    list: {{links: '{links}'}}\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "urls", ["[htp//www.lishui.gov.cn/]", "['http:///list.html']", "[www.lishui.gov.cn/col/list.html]", "['file:']"]
+)
+def test_a_source_address_without_a_scheme_and_host_is_refused_at_load(config_dir: Path, urls: str) -> None:
+    (config_dir / "sources.yaml").write_text(html_source(urls=urls), encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"sources\[0\]\.html\.urls\[0\]: got .*; expected an http:// or https://"):
+        load_settings(settings_env(config_dir))
+
+
+@pytest.mark.parametrize("links", ["ul..list a", "ul.list a::atr(href)", "div[class=list a", "a:nth-child(x)"])
+def test_a_css_selector_that_does_not_compile_is_refused_at_load(config_dir: Path, links: str) -> None:
+    (config_dir / "sources.yaml").write_text(html_source(links=links), encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"sources\[0\]\.html\.list\.links: got .*; expected a CSS selector"):
+        load_settings(settings_env(config_dir))
+
+
+def test_file_addresses_and_parsel_selector_extensions_are_accepted(config_dir: Path) -> None:
+    (config_dir / "sources.yaml").write_text(
+        html_source(
+            urls="[file:samples/lishui-gov/list.html, https://www.lishui.gov.cn/col/col1/]", links="a::attr(href)"
+        ),
+        encoding="utf-8",
+    )
+    (source,) = load_settings(settings_env(config_dir)).sources.sources
+    assert source.urls[0] == "file:samples/lishui-gov/list.html"

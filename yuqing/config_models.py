@@ -9,8 +9,11 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal, get_args
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from cssselect import SelectorError
+from parsel.csstranslator import css2xpath
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from yuqing.vocabulary import Category, Handling, Level, Media, ObligationKind, Priority, Severity, SourceType
 
@@ -89,16 +92,31 @@ class ServiceConfig(Strict):
 # --- sources.yaml -------------------------------------------------------------------------------------------
 
 
+def _compiled_selector(value: str | None) -> str | None:
+    """A CSS selector that parsel (the crawler's parser) can compile, with its ::text and ::attr() extensions:
+    checked at load, so a typo is a config error naming the key, not a source that silently finds nothing."""
+    if value is None:
+        return value
+    try:
+        css2xpath(value)
+    except (SelectorError, ValueError) as error:
+        raise ValueError(f"a CSS selector ({error})") from error
+    return value
+
+
+Selector = Annotated[str, AfterValidator(_compiled_selector)]
+
+
 class ListSelectors(Strict):
-    links: str
-    next: str | None = None
+    links: Selector
+    next: Selector | None = None
 
 
 class DetailSelectors(Strict):
-    title: str | None = None
-    text: str | None = None
-    published_at: str | None = None
-    author: str | None = None
+    title: Selector | None = None
+    text: Selector | None = None
+    published_at: Selector | None = None
+    author: Selector | None = None
 
 
 class JsonFields(Strict):
@@ -119,11 +137,22 @@ class JsonPaging(Strict):
     max_pages: int = Field(5, ge=1)
 
 
+def _fetchable(url: str) -> str:
+    """An http(s) address with a host, or `file:` and a path (the bundled samples): checked at load, so a mistyped
+    address is a config error, not a run recorded as a success with no items."""
+    parts = urlsplit(url)
+    if parts.scheme in ("http", "https") and parts.hostname:
+        return url
+    if parts.scheme == "file" and parts.path:
+        return url
+    raise ValueError("an http:// or https:// address with a host, or file: with a path")
+
+
 class SourceBase(Strict):
     """What every source has, whatever its type."""
 
     name: str = Field(min_length=1)
-    urls: list[str] = Field(min_length=1)
+    urls: list[Annotated[str, AfterValidator(_fetchable)]] = Field(min_length=1)
     interval: Duration
     media: Media
     enabled: bool = True

@@ -30,7 +30,6 @@ from responder.lifecycle import (
     record_response,
     split,
 )
-from yuqing import adcodes
 from yuqing.caseview import (
     case_lines,
     case_view,
@@ -41,6 +40,7 @@ from yuqing.caseview import (
 )
 from yuqing.cli_support import EXIT_SKIPPED_LINES, InputFile, actor, engine_at_head, fail, open_input, settings_or_exit
 from yuqing.jsonl import process
+from yuqing.known_divisions import is_known_division
 from yuqing.records import Body, CaseView, EventIn
 from yuqing.settings import Settings
 from yuqing.storage.database import session_factory, transaction
@@ -306,8 +306,8 @@ def reassign_case(
 ) -> None:
     """Hand a case to another responsible body."""
 
-    if not adcodes.is_adcode(adcode):
-        fail(f"--adcode: got {adcode!r}; expected a 6-digit division code")
+    if not is_known_division(adcode):
+        fail(f"--adcode: got {adcode!r}; expected the 6-digit code of an existing division")
 
     def work(session, settings, case, who, user):
         reassign(session, Responder(settings), case, who, Body(adcode=adcode, domain=domain), reason, _now())
@@ -406,8 +406,8 @@ def assign(
 ) -> None:
     """Assign each event to its responsible body and compute its deadlines, from the rules alone (no database)."""
     settings = settings_or_exit()
-    if home is not None and not adcodes.is_adcode(home):
-        fail(f"--home: got {home!r}; expected a 6-digit division code such as 331100")
+    if home is not None and not is_known_division(home):
+        fail(f"--home: got {home!r}; expected the 6-digit code of an existing division, such as 331100")
     rules = AssignmentRules.from_settings(settings, home)
     with ExitStack() as stack:
         stream, name = open_input(stack, file)

@@ -73,6 +73,11 @@ def test_dismiss_reassign_and_merge_from_the_command_line(cli, engine, config_di
     assert moved.returncode == 0 and "丽水市应急管理局" in moved.stdout
     bad = cli("cases", "reassign", "1", "--adcode", "3311", "--domain", "emergency_management")
     assert bad.returncode == 1 and "--adcode: got '3311'" in bad.stderr
+    invented = cli("cases", "reassign", "1", "--adcode", "999999", "--domain", "urban_management")
+    assert (
+        invented.returncode == 1
+        and "--adcode: got '999999'; expected the 6-digit code of an existing" in invented.stderr
+    )
     self_merge = cli("cases", "merge", "1", "--into", "1")
     assert self_merge.returncode == 1 and "1号案件不能合并到它自己" in self_merge.stderr
     dismissed = cli("cases", "dismiss", "1", "--reason", "演练信息")

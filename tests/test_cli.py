@@ -147,9 +147,23 @@ def test_an_undecodable_line_is_reported_with_its_number_and_the_rest_is_read(cl
     result = cli("assign", str(events))
     assert result.returncode == 2
     assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["丽水-1", "丽水-3"]
-    assert result.stderr.splitlines() == [
-        f"{events}:2: not UTF-8 or GBK text (byte 9 cannot be decoded); line skipped"
+    assert result.stderr.splitlines() == [f"{events}:2: not UTF-8 or GBK text (byte 9 cannot be decoded); line skipped"]
+
+
+def test_assign_refuses_codes_of_no_division_and_reads_newer_ones(cli) -> None:
+    lines = [
+        json.dumps({"id": "invented", "category": "policy", "regions": ["999999"]}),
+        json.dumps({"id": "renamed-2019", "category": "policy", "regions": ["430582"]}),  # 邵东市, after the table
+        json.dumps({"id": "lishui", "category": "policy", "regions": ["331102"]}),
     ]
+    result = cli("assign", input="\n".join(lines) + "\n")
+    assert result.returncode == 2
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["renamed-2019", "lishui"]
+    assert result.stderr.splitlines() == [
+        "stdin:1: regions.0: got '999999'; the code of an existing division (none has this code); line skipped"
+    ]
+    home = cli("assign", "--home", "999999", input="")
+    assert home.returncode == 1 and "--home: got '999999'" in home.stderr
 
 
 def test_assign_reports_an_unreadable_file(cli, tmp_path) -> None:

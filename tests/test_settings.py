@@ -203,3 +203,13 @@ def test_file_addresses_and_parsel_selector_extensions_are_accepted(config_dir: 
     )
     (source,) = load_settings(settings_env(config_dir)).sources.sources
     assert source.urls[0] == "file:samples/lishui-gov/list.html"
+
+
+def test_a_body_with_a_code_of_no_division_is_refused(config_dir: Path) -> None:
+    edit_config(
+        config_dir,
+        "organisations.yaml",
+        {"bodies": [{"adcode": "999999", "domain": "urban_management", "name": "城市管理局"}]},
+    )
+    with pytest.raises(ConfigError, match=r"bodies\[0\]\.adcode: got '999999'; expected the code of an existing"):
+        load_settings(settings_env(config_dir))

@@ -15,6 +15,7 @@ from cssselect import SelectorError
 from parsel.csstranslator import css2xpath
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
+from yuqing.known_divisions import is_known_division
 from yuqing.vocabulary import Category, Handling, Level, Media, ObligationKind, Priority, Severity, SourceType
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
@@ -38,7 +39,16 @@ def parse_duration(value: object) -> timedelta:
 
 
 Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
-Adcode = Annotated[str, Field(pattern=r"^\d{6}$")]  # a 6-digit division code (DOMAIN.md §6)
+
+
+def _known_division(code: str) -> str:
+    if not is_known_division(code):
+        raise ValueError("the code of an existing division (none has this code)")
+    return code
+
+
+# A 6-digit division code (DOMAIN.md §6) of a division that exists.
+Adcode = Annotated[str, Field(pattern=r"^\d{6}$"), AfterValidator(_known_division)]
 
 
 def _named_once(items: list[Any], what: str) -> list[Any]:

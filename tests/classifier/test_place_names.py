@@ -59,9 +59,7 @@ def test_the_vocabulary_feeds_jieba_with_full_and_short_names() -> None:
         ("记者从郴州市应急管理局获悉，北湖区一矿山发生事故", ["431002"]),  # the office there: its city stays
     ],
 )
-def test_a_dateline_or_the_place_a_reporter_heard_it_from_is_not_where_it_happened(
-    text: str, codes: list[str]
-) -> None:
+def test_a_dateline_or_the_place_a_reporter_heard_it_from_is_not_where_it_happened(text: str, codes: list[str]) -> None:
     assert MATCHER.find(text) == codes
 
 

@@ -106,8 +106,14 @@ def test_direct_loss_is_read_and_gives_the_loss_thresholds(line: dict[str, Any])
 
 @pytest.mark.parametrize(
     ("yuan", "level"),
-    [(9_999_999, "IV"), (10_000_000, "III"), (49_999_999, "III"), (50_000_000, "II"), (99_999_999, "II"),
-     (100_000_000, "I")],
+    [
+        (9_999_999, "IV"),
+        (10_000_000, "III"),
+        (49_999_999, "III"),
+        (50_000_000, "II"),
+        (99_999_999, "II"),
+        (100_000_000, "I"),
+    ],
 )
 def test_the_loss_thresholds_come_from_config(yuan: int, level: str) -> None:
     assert severity_of(Figures(loss_cny=yuan), "", CATEGORIES) == level

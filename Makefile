@@ -1,19 +1,41 @@
 # The README's two commands (make run, make test) and what they stand on.
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
-VENV := .venv
+VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MODEL := data/model/classifier.joblib
 
+PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps
+
+# The Python: PYTHON=, else the one the venv was made with, else the newest supported one on the machine (3.13, 3.12,
+# 3.11: tools/find-python). One venv per Python: a second Python gets its own, e.g.
+# `make test PYTHON=python3.11 VENV=.venv-3.11`.
+python_version = $(shell $(1) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
+VENV_VERSION := $(call python_version,$(BIN)/python)
+PYTHON ?= $(if $(VENV_VERSION),$(BIN)/python,$(shell sh tools/find-python))
+PYTHON_VERSION := $(call python_version,$(PYTHON))
+ifeq ($(PYTHON_VERSION),)
+$(error $(if $(PYTHON),PYTHON=$(PYTHON) does not run,no Python 3.11 to 3.13 that can make a \
+	venv was found; install one (without root: pyenv), or name it with PYTHON=))
+endif
+ifneq ($(VENV_VERSION),)
+ifneq ($(VENV_VERSION),$(PYTHON_VERSION))
+$(error $(VENV) holds Python $(VENV_VERSION), not $(PYTHON_VERSION) ($(PYTHON)): give it its own venv, \
+	e.g. VENV=.venv-$(PYTHON_VERSION))
+endif
+endif
+
 .PHONY: install run test lint lock
 
+# The model file is shared by every venv, and one built under another Python does not load: --if-stale rebuilds it
+# then (and loads it, about two seconds, otherwise).
 install: $(STAMP) $(MODEL)
+	$(BIN)/yuqing train --no-corrections --if-stale
 
 # Installs only what requirements.lock pins (--no-deps), then the project itself in editable mode.
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -r requirements.lock
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(PIP_INSTALL) -r requirements.lock
+	$(PIP_INSTALL) --no-build-isolation -e .
 	touch $(STAMP)
 
 # The classifier is built from the corpus, never downloaded; rebuilt when the corpus or the training code changes.

@@ -7,7 +7,10 @@ MODEL := data/model/classifier.joblib
 # An unpacked bundle (make bundle) has wheels/ and bundle.mk (BUNDLE_PYTHON, the Python its wheels are for) in place
 # of the source: everything installs from wheels/ alone, the project from its own wheel.
 -include bundle.mk
+# A bundle also carries pip's wheel, so that a Python without ensurepip (Debian without python3-venv, which only root
+# can add) will do: its venv is made without pip, and pip installed from that wheel.
 PROJECT_WHEEL := $(wildcard wheels/yuqing-*.whl)
+PIP_WHEEL := $(wildcard wheels/pip-*.whl)
 ifeq ($(PROJECT_WHEEL),)
 PIP_SOURCES :=
 PROJECT := --no-build-isolation -e .
@@ -22,8 +25,16 @@ PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check 
 # own, e.g. `make test PYTHON=python3.11 VENV=.venv-3.11`.
 python_version = $(shell $(1) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
 VENV_VERSION := $(call python_version,$(BIN)/python)
-PYTHON ?= $(if $(VENV_VERSION),$(BIN)/python,$(shell sh tools/find-python $(BUNDLE_PYTHON)))
+PYTHON ?= $(if $(VENV_VERSION),$(BIN)/python,$(shell sh tools/find-python $(if $(PIP_WHEEL),--without-ensurepip) \
+	$(BUNDLE_PYTHON)))
 PYTHON_VERSION := $(call python_version,$(PYTHON))
+MAKE_VENV := $(PYTHON) -m venv $(VENV)
+ifneq ($(PIP_WHEEL),)
+ifeq ($(shell $(PYTHON) -c 'import ensurepip' 2>/dev/null && echo yes),)
+MAKE_VENV := $(PYTHON) -m venv --without-pip $(VENV) && $(BIN)/python $(PIP_WHEEL)/pip install --quiet \
+	--disable-pip-version-check --no-index $(PIP_WHEEL)
+endif
+endif
 ifeq ($(PYTHON_VERSION),)
 $(error $(if $(PYTHON),PYTHON=$(PYTHON) does not run,no Python $(or $(BUNDLE_PYTHON),3.11 to 3.13) that can make a \
 	venv was found; install one (without root: pyenv), or name it with PYTHON=))
@@ -50,7 +61,7 @@ install: $(STAMP) $(MODEL)
 # Installs only what requirements.lock pins (--no-deps), then the project itself: editable from the source, or its
 # wheel in a bundle.
 $(STAMP): requirements.lock $(wildcard pyproject.toml) $(PROJECT_WHEEL)
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	test -x $(BIN)/python || { $(MAKE_VENV); }
 	$(PIP_INSTALL) -r requirements.lock
 	$(PIP_INSTALL) $(PROJECT)
 	touch $(STAMP)

@@ -12,12 +12,13 @@ ROOT = Path(__file__).resolve().parents[1]
 FIND_PYTHON = ROOT / "tools" / "find-python"
 
 
-def fake_python(folder: Path, name: str, version: str | None) -> Path:
-    """An executable that answers find-python's check as a Python of `version` would, or fails as a pyenv shim for
-    a version pyenv has not selected does (None)."""
+def fake_python(folder: Path, name: str, version: str | None, *, ensurepip: bool = True) -> Path:
+    """An executable that answers find-python's check as a Python of `version` would (with or without ensurepip),
+    or fails as a pyenv shim for a version pyenv has not selected does (None)."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
-    answer = f'case "$2" in *"\'{version}\'"*) exit 0;; *) exit 1;; esac' if version else "exit 127"
+    lacks = "" if ensurepip else "*ensurepip*) exit 1;; "
+    answer = f'case "$2" in {lacks}*"\'{version}\'"*) exit 0;; *) exit 1;; esac' if version else "exit 127"
     path.write_text(f"#!/bin/sh\n{answer}\n", encoding="utf-8")
     path.chmod(0o755)
     return path
@@ -52,6 +53,13 @@ def test_find_python_finds_pyenv_versions_off_the_path(tmp_path: Path) -> None:
     fake_python(tmp_path / "bin", "python3.11", "3.11")
     pyenv = fake_python(tmp_path / "pyenv" / "versions" / "3.13.0" / "bin", "python3.13", "3.13")
     assert find_python(tmp_path).stdout.strip() == str(pyenv)
+
+
+def test_find_python_skips_a_python_without_ensurepip_unless_told_pip_comes_from_elsewhere(tmp_path: Path) -> None:
+    bare = fake_python(tmp_path / "bin", "python3.13", "3.13", ensurepip=False)  # Debian without python3-venv
+    with_pip = fake_python(tmp_path / "bin", "python3.12", "3.12")
+    assert find_python(tmp_path).stdout.strip() == str(with_pip)
+    assert find_python(tmp_path, "--without-ensurepip").stdout.strip() == str(bare)
 
 
 def test_find_python_fails_quietly_when_there_is_none(tmp_path: Path) -> None:

@@ -63,7 +63,7 @@ def home_folder(environ: Mapping[str, str] | None = None) -> Path:
     return Path.cwd()
 
 
-PROJECT_ROOT = home_folder()
+PROJECT_ROOT = home_folder()  # as this process started: for the tests and the evaluation scripts
 SHIPPED_DATA = PROJECT_ROOT / "data"  # the corpus, the dictionary and the bundled samples, as the code ships them
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 DEFAULT_REDIS_PREFIX = "yuqing:crawl"

@@ -51,11 +51,28 @@ def train(
     corrections: Annotated[
         bool, typer.Option("--corrections/--no-corrections", help="Include the analysts' corrections.")
     ] = True,
+    if_stale: Annotated[
+        bool,
+        typer.Option(
+            "--if-stale", help="Only when the model is missing or was built with another Python or other libraries."
+        ),
+    ] = False,
 ) -> None:
     """Rebuild the classifier from the corpus (train and dev splits) and the analysts' corrections."""
+    from classifier.model import ModelError, Models
     from classifier.training import train as train_models
 
     settings = settings_or_exit()
+    if if_stale:
+        # make install asks for this on every run: one venv per Python shares the data folder's model, and a model
+        # built under another Python does not load (Models.load), so switching Pythons rebuilds it here.
+        try:
+            Models.load(settings.model_file)
+        except ModelError as stale:
+            typer.echo(f"rebuilding: {stale}", err=True)
+        else:
+            typer.echo(f"{settings.model_file} is current")
+            return
     engine = None
     if corrections:
         candidate = make_engine(settings.database_url)

@@ -54,15 +54,21 @@ def corrections(session: Session) -> list[Example]:
     ]
 
 
-def fit(examples: list[Example], dictionary: Path, extra: list[Example] | None = None) -> Models:
-    chosen = sorted([*examples, *(extra or [])], key=lambda e: e.id)
+def version(chosen: list[Example]) -> str:
+    """The model's version: a digest of the examples and of the Python and libraries that fit them, so a model
+    fitted under another Python (its version number included) has another version, and its labels are redone."""
     digest = hashlib.sha256(
         json.dumps(
             [library_versions(), [(e.id, e.text, e.category, e.handling, e.domains) for e in chosen]],
             ensure_ascii=False,
         ).encode()
     ).hexdigest()
-    meta = {"version": f"clf-{digest[:12]}", "versions": library_versions(), "examples": len(chosen)}
+    return f"clf-{digest[:12]}"
+
+
+def fit(examples: list[Example], dictionary: Path, extra: list[Example] | None = None) -> Models:
+    chosen = sorted([*examples, *(extra or [])], key=lambda e: e.id)
+    meta = {"version": version(chosen), "versions": library_versions(), "examples": len(chosen)}
     texts = [e.text for e in chosen]
     return Models.fit(
         frame(texts, [segmenter(dictionary).cut(t) for t in texts]),

@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import inspect
 from support.config import edit_config
 
+from yuqing import settings as settings_module
 from yuqing.settings import ConfigError, load_settings
 from yuqing.storage.database import make_engine
 
@@ -213,3 +214,29 @@ def test_a_body_with_a_code_of_no_division_is_refused(config_dir: Path) -> None:
     )
     with pytest.raises(ConfigError, match=r"bodies\[0\]\.adcode: got '999999'; expected the code of an existing"):
         load_settings(settings_env(config_dir))
+
+
+def test_yuqing_home_gives_the_config_the_data_and_the_shipped_corpus(tmp_path: Path, config_dir: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    config_dir.rename(home / "config")
+    settings = load_settings({"YUQING_HOME": str(home)})
+    assert settings.config_dir == home / "config"
+    assert settings.data_dir == home / "data"
+    assert settings.corpus_dir == home / "data" / "corpus" / "posts"
+    assert settings.dictionary_file == home / "data" / "dictionary" / "government-terms.txt"
+    assert settings.child_environment()["YUQING_HOME"] == str(home)
+
+
+def test_installed_from_the_wheel_the_home_is_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(settings_module, "SOURCE_TREE", tmp_path / "site-packages")
+    monkeypatch.chdir(tmp_path)
+    assert settings_module.home_folder({}) == tmp_path
+    assert settings_module.home_folder({"YUQING_HOME": "/srv/yuqing"}) == Path("/srv/yuqing")
+
+
+def test_run_from_the_source_tree_the_home_is_the_source_tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert settings_module.home_folder({}) == settings_module.SOURCE_TREE

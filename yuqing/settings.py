@@ -1,9 +1,10 @@
 """Settings: the config folder, validated, plus what only the environment may say.
 
 Environment variables (the README lists them too):
-- `YUQING_CONFIG`: another config folder (default: `config/` of the project).
+- `YUQING_HOME`: the folder holding `config/` and `data/` (default: below).
+- `YUQING_CONFIG`: another config folder (default: `config/` of the home folder).
 - `YUQING_SOURCES`: another sources file (default: `sources.yaml` in the config folder).
-- `YUQING_DATA`: another data folder (default: `data/` of the project).
+- `YUQING_DATA`: another data folder (default: `data/` of the home folder).
 - `YUQING_DATABASE_URL`: a SQLAlchemy URL; default SQLite in the data folder.
 - `YUQING_MODEL`: another trained model file (default: `model/classifier.joblib` in the data folder).
 - `YUQING_SLACK_BASE_URL`, `YUQING_SLACK_DEFAULT_CHANNEL`: override `notifications.yaml`'s Slack settings.
@@ -14,14 +15,18 @@ Environment variables (the README lists them too):
 
 This is the only module that reads the environment: every other part is handed what it needs through `Settings`.
 The data folder holds what the service writes (the SQLite database, the trained model); the training corpus and
-the segmentation dictionary ship with the code (`data/` of the project) and are only read.
+the segmentation dictionary ship with the code (`data/` of the home folder) and are only read.
+
+The home folder is the source tree when yuqing runs from one (`make install` installs it in editable mode). Installed
+from its wheel (the offline bundle), the code lies in site-packages, away from config and data: the home folder is
+then `YUQING_HOME`, or else the working directory, which is the unpacked bundle when `make run` starts it there.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -44,7 +49,21 @@ from yuqing.config_models import (
     TimersConfig,
 )
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SOURCE_TREE = Path(__file__).resolve().parent.parent
+
+
+def home_folder(environ: Mapping[str, str] | None = None) -> Path:
+    """The folder holding `config/` and `data/`: YUQING_HOME; else the source tree the code runs from, when it has
+    them; else (an install from the wheel) the working directory."""
+    env = os.environ if environ is None else environ
+    if env.get("YUQING_HOME"):
+        return Path(env["YUQING_HOME"])
+    if (SOURCE_TREE / "config").is_dir():
+        return SOURCE_TREE
+    return Path.cwd()
+
+
+PROJECT_ROOT = home_folder()  # as this process started: for the tests and the evaluation scripts
 SHIPPED_DATA = PROJECT_ROOT / "data"  # the corpus, the dictionary and the bundled samples, as the code ships them
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 DEFAULT_REDIS_PREFIX = "yuqing:crawl"
@@ -128,6 +147,7 @@ class Secrets:
 
 @dataclass(frozen=True)
 class Settings:
+    home: Path
     config_dir: Path
     sources_file: Path
     data_dir: Path
@@ -180,11 +200,11 @@ class Settings:
 
     @property
     def corpus_dir(self) -> Path:
-        return SHIPPED_DATA / "corpus" / "posts"
+        return self.home / "data" / "corpus" / "posts"
 
     @property
     def dictionary_file(self) -> Path:
-        return SHIPPED_DATA / "dictionary" / "government-terms.txt"
+        return self.home / "data" / "dictionary" / "government-terms.txt"
 
     def secret(self, variable: str | None) -> str | None:
         """The value of an environment variable that config names (`cookies_env`, `secret_env`, ...); None if unset."""
@@ -195,6 +215,7 @@ class Settings:
         data and database, so the child loads exactly these settings."""
         return {
             **self.environ,
+            "YUQING_HOME": str(self.home),
             "YUQING_CONFIG": str(self.config_dir),
             "YUQING_SOURCES": str(self.sources_file),
             "YUQING_DATA": str(self.data_dir),
@@ -217,11 +238,12 @@ def _scrapy_overrides(raw: str | None) -> dict[str, Any]:
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
     """Load and validate every config file; raise ConfigError listing all problems found in the first bad file."""
     env = os.environ if environ is None else environ
-    config_dir = Path(env.get("YUQING_CONFIG") or PROJECT_ROOT / "config")
+    home = home_folder(env)
+    config_dir = Path(env.get("YUQING_CONFIG") or home / "config")
     if not config_dir.is_dir():
-        raise ConfigError(f"{config_dir}: config folder not found (YUQING_CONFIG)")
+        raise ConfigError(f"{config_dir}: config folder not found (YUQING_CONFIG, or YUQING_HOME for config and data)")
     sources_file = Path(env.get("YUQING_SOURCES") or config_dir / "sources.yaml")
-    data_dir = Path(env.get("YUQING_DATA") or PROJECT_ROOT / "data")
+    data_dir = Path(env.get("YUQING_DATA") or home / "data")
 
     notifications = load_yaml_model(config_dir / "notifications.yaml", NotificationsConfig)
     slack_overrides = {
@@ -235,6 +257,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         )
 
     return Settings(
+        home=home,
         config_dir=config_dir,
         sources_file=sources_file,
         data_dir=data_dir,

@@ -2,6 +2,9 @@
 
 import json
 import os
+import platform
+import re
+import shutil
 import subprocess
 import sys
 from dataclasses import replace
@@ -10,12 +13,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from classifier import model as model_module
 from classifier.corpus import Example, read_corpus, split_of
 from classifier.figures import Figures
 from classifier.labeller import Classifier, category_from_figures
-from classifier.model import ModelError, Models
+from classifier.model import ModelError, Models, library_versions
 from classifier.service import label_new_posts
-from classifier.training import fit
+from classifier.training import fit, version
 from yuqing.records import PostIn
 from yuqing.settings import load_settings
 from yuqing.storage.database import session_factory, transaction
@@ -80,6 +84,63 @@ def test_a_model_built_with_other_library_versions_is_refused(trained_model, tmp
     models.save(stale)
     with pytest.raises(ModelError, match=r"built with scikit-learn 0\.1 \(installed .*\); run `yuqing train`"):
         Models.load(stale)
+
+
+def test_a_model_built_under_another_python_is_refused(trained_model, tmp_path) -> None:
+    models = Models.load(trained_model)
+    other = f"3.{sys.version_info.minor + 1}.0"
+    models.meta = {**models.meta, "versions": {**models.meta["versions"], "python": other}}
+    stale = tmp_path / "stale.joblib"
+    models.save(stale)
+    here = re.escape(platform.python_version())
+    with pytest.raises(ModelError, match=rf"built with python {re.escape(other)} \(installed {here}\)"):
+        Models.load(stale)
+
+
+def test_the_version_names_the_python_that_fitted_the_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    sample = small_corpus()
+    assert library_versions()["python"] == platform.python_version()
+    here = version(sample)
+    monkeypatch.setattr(model_module.platform, "python_version", lambda: "3.99.0")
+    assert version(sample) != here
+
+
+def test_train_if_stale_keeps_a_model_that_loads(cli, trained_model) -> None:
+    cli.env["YUQING_MODEL"] = str(trained_model)
+    before = trained_model.stat().st_mtime_ns
+    result = cli("train", "--no-corrections", "--if-stale")
+    assert result.returncode == 0, result.stderr
+    assert "is current" in result.stdout
+    assert trained_model.stat().st_mtime_ns == before
+
+
+def test_train_if_stale_rebuilds_a_model_from_another_python(cli, trained_model, tmp_path) -> None:
+    home = small_home(tmp_path / "home")
+    models = Models.load(trained_model)
+    models.meta = {**models.meta, "versions": {**models.meta["versions"], "python": "3.99.0"}}
+    stale = tmp_path / "stale.joblib"
+    models.save(stale)
+    cli.env.update(YUQING_HOME=str(home), YUQING_MODEL=str(stale))
+    result = cli("train", "--no-corrections", "--if-stale", timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "rebuilding" in result.stderr and "python 3.99.0" in result.stderr
+    assert Models.load(stale).meta["versions"]["python"] == platform.python_version()
+
+
+def small_home(home: Path) -> Path:
+    """A home folder whose corpus is small_corpus's posts, so training there takes seconds."""
+    (home / "data" / "corpus" / "posts").mkdir(parents=True)
+    (home / "data" / "dictionary").mkdir()
+    shutil.copy(DICTIONARY, home / "data" / "dictionary" / DICTIONARY.name)
+    chosen = {e.id for e in small_corpus()}
+    lines = [
+        line
+        for path in sorted(CORPUS.glob("*.jsonl"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip() and str(json.loads(line)["id"]) in chosen
+    ]
+    (home / "data" / "corpus" / "posts" / "small.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return home
 
 
 def small_corpus() -> list[Example]:

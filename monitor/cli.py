@@ -7,6 +7,7 @@ import sys
 from typing import Annotated
 
 import typer
+from alembic.util import CommandError
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -139,6 +140,8 @@ def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")]
         typer.echo(f"database {engine.url!r} at revision {current_revision(engine)}")
     except SQLAlchemyError as error:
         fail(f"cannot upgrade {engine.url!r}: {str(error.__cause__ or error).splitlines()[0]}")
+    except CommandError as error:  # a revision this version does not know: a newer version wrote the database
+        fail(f"cannot upgrade {engine.url!r} to {revision}: {error}")
 
 
 def main() -> None:

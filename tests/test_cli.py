@@ -176,3 +176,30 @@ def test_assign_refuses_a_bad_home(cli) -> None:
     result = cli("assign", "--home", "lishui", input="")
     assert result.returncode == 1
     assert "--home: got 'lishui'" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("mysql://root@127.0.0.1/test", "mysql is not supported; use sqlite:///PATH or postgresql+psycopg://"),
+        ("oracle+cx_oracle://scott@127.0.0.1/orcl", "oracle+cx_oracle is not supported"),
+        ("127.0.0.1:5432/test", "'127.0.0.1:5432/test' is not a database URL"),
+        ("postgresql+psycopg2://postgres@127.0.0.1/test", "the psycopg2 driver is not installed"),
+    ],
+)
+def test_an_unusable_database_url_is_one_clear_line(cli, url: str, problem: str) -> None:
+    result = type(cli)({**cli.env, "YUQING_DATABASE_URL": url})("db", "upgrade")
+    assert result.returncode == 1
+    assert problem in result.stderr and "Traceback" not in result.stderr
+    assert result.stderr.startswith("yuqing: configuration error:\nYUQING_DATABASE_URL: ")
+
+
+def test_db_upgrade_creates_one_missing_folder_but_not_a_tree(cli, tmp_path) -> None:
+    deep = tmp_path / "srv" / "yuqnig" / "data" / "yuqing.db"
+    refused = type(cli)({**cli.env, "YUQING_DATABASE_URL": f"sqlite:///{deep}"})("db", "upgrade")
+    assert refused.returncode == 1 and f"the folder {deep.parent} does not exist" in refused.stderr
+    assert not (tmp_path / "srv").exists()
+    fresh = tmp_path / "fresh-data" / "yuqing.db"
+    made = type(cli)({**cli.env, "YUQING_DATABASE_URL": f"sqlite:///{fresh}"})("db", "upgrade")
+    assert made.returncode == 0, made.stderr
+    assert fresh.exists()

@@ -48,6 +48,7 @@ from yuqing.config_models import (
     SourcesConfig,
     TimersConfig,
 )
+from yuqing.storage.database import url_problem
 
 SOURCE_TREE = Path(__file__).resolve().parent.parent
 
@@ -256,6 +257,9 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             update={"slack": notifications.slack.model_copy(update=slack_overrides)}
         )
 
+    database_url = env.get("YUQING_DATABASE_URL") or None
+    if database_url is not None and (problem := url_problem(database_url)) is not None:
+        raise ConfigError(f"YUQING_DATABASE_URL: {problem}")
     return Settings(
         home=home,
         config_dir=config_dir,
@@ -275,7 +279,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             smtp_password=env.get("SMTP_PASSWORD") or None,
         ),
         environ=dict(env),
-        database_url_override=env.get("YUQING_DATABASE_URL") or None,
+        database_url_override=database_url,
         model_file_override=Path(env["YUQING_MODEL"]) if env.get("YUQING_MODEL") else None,
         scrapy_overrides=_scrapy_overrides(env.get("YUQING_SCRAPY_SETTINGS")),
         redis_url=env.get("YUQING_REDIS_URL") or DEFAULT_REDIS_URL,

@@ -14,6 +14,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -29,18 +30,43 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor.close()
 
 
+def url_problem(url: str) -> str | None:
+    """What is wrong with a database URL before anything connects, in one line; None when it can be used. Only
+    SQLite and PostgreSQL (with the psycopg driver the project installs) are supported. A SQLite file's folder must
+    exist, or be one new folder in an existing one (the data folder of a fresh checkout): a mistyped path is refused
+    rather than leaving a tree of folders behind."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return f"{url!r} is not a database URL; expected sqlite:///PATH or postgresql+psycopg://USER@HOST:PORT/NAME"
+    backend, driver = parsed.get_backend_name(), parsed.get_driver_name()
+    if (backend == "postgresql" and driver not in ("psycopg", "psycopg2")) or backend not in ("sqlite", "postgresql"):
+        return f"{parsed!r}: {parsed.drivername} is not supported; use sqlite:///PATH or postgresql+psycopg://…"
+    if backend == "postgresql" and driver == "psycopg2" and "+" in parsed.drivername:
+        return f"{parsed!r}: the psycopg2 driver is not installed; use postgresql+psycopg://…"
+    if backend == "sqlite" and parsed.database and parsed.database != ":memory:":
+        folder = Path(parsed.database).parent
+        if not folder.is_dir() and not folder.parent.is_dir():
+            return f"{parsed!r}: the folder {folder} does not exist; create it, or correct the path"
+    return None
+
+
 def make_engine(url: str) -> Engine:
-    """An engine for `url`; a SQLite file's folder is created, and every connection has a timeout."""
+    """An engine for `url` (see `url_problem`, checked when the settings load); a plain postgresql:// URL uses the
+    psycopg driver; a SQLite file's folder is created when its parent exists; every connection has a timeout."""
+    problem = url_problem(url)
+    if problem is not None:
+        raise ValueError(problem)
     parsed = make_url(url)
+    if parsed.get_backend_name() == "postgresql" and "+" not in parsed.drivername:
+        parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": CONNECT_TIMEOUT_SECONDS})
+            Path(parsed.database).parent.mkdir(exist_ok=True)
+        engine = create_engine(parsed, connect_args={"timeout": CONNECT_TIMEOUT_SECONDS})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    if parsed.get_backend_name() == "postgresql":
-        return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS})
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(parsed, pool_pre_ping=True, connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS})
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -8,9 +8,10 @@ headers and the dropping of stored articles are middlewares (crawler/incremental
 
 from __future__ import annotations
 
+import enum
 import re
-from collections.abc import AsyncIterator, Iterator
-from typing import Any, Self
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any, Self, TypeVar
 
 import scrapy
 from scrapy.crawler import Crawler
@@ -25,6 +26,16 @@ from crawler.source_types import source_type
 from crawler.source_types.base import Page, ParseError
 from yuqing.config_models import Source
 
+Parsed = TypeVar("Parsed")
+
+
+class _Failed(enum.Enum):
+    """A page whose parse failed (None already means an article page with nothing on it)."""
+
+    FAILED = "failed"
+
+
+_FAILED = _Failed.FAILED
 _COOKIE_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")  # an RFC 6265 token
 
 
@@ -98,15 +109,28 @@ class SourcesSpider(scrapy.Spider):
     # --- responses ------------------------------------------------------------------------------------------
 
     def _read(self, response: Response) -> tuple[Fetch, Page] | None:
-        """The request's purpose and the decoded page; None for a 304 (nothing changed since the last run)."""
+        """The request's purpose and the decoded page; None for a 304 (nothing changed since the last run). A page
+        counts as read once its source type has parsed it (see `_parsed`)."""
         fetch = Fetch.of(response)
-        report = self.run.reports[fetch.source]
         if response.status == 304:
-            report.page_ok(fetch.kind, not_modified=True)
+            self.run.reports[fetch.source].page_ok(fetch.kind, not_modified=True)
             return None
-        report.page_ok(fetch.kind)
         text = decode_page(response.body, response.headers.get("Content-Type", b"").decode("latin-1"))
         return fetch, Page(response.url, text, fetch.page)
+
+    def _parsed(self, fetch: Fetch, page: Page, parse: Callable[[Page], Parsed]) -> Parsed | _Failed:
+        """The source type's reading of the page, or the page recorded as failed: a parser that raises, whatever
+        it raises, fails this source's run and counts toward its health alert, instead of going to the log while
+        the run is recorded as a success with no items."""
+        report = self.run.reports[fetch.source]
+        try:
+            parsed = parse(page)
+        except Exception as error:  # the boundary between a source's parser and its health
+            reason = str(error) if isinstance(error, ParseError) else f"{type(error).__name__}: {error}"
+            report.fail("parse", f"{page.url}: {reason}", fetch.kind)
+            return _FAILED
+        report.page_ok(fetch.kind)
+        return parsed
 
     def parse_index(self, response: Response) -> Iterator[CollectedPost | Request]:
         """A feed, list or API page: its posts, its article links, then its next page."""
@@ -114,13 +138,10 @@ class SourcesSpider(scrapy.Spider):
         if read is None:
             return
         fetch, page = read
-        report = self.run.reports[fetch.source]
-        try:
-            index = self.types[fetch.source].parse_index(page)
-        except ParseError as error:
-            report.fail("parse", f"{response.url}: {error}", "index")
+        index = self._parsed(fetch, page, self.types[fetch.source].parse_index)
+        if index is _FAILED:
             return
-        report.found(index.items)
+        self.run.reports[fetch.source].found(index.items)
         yield from index.posts
         for url in index.articles:
             yield self.article_request(fetch.source, url)
@@ -132,7 +153,9 @@ class SourcesSpider(scrapy.Spider):
         if read is None:
             return
         fetch, page = read
-        post = self.types[fetch.source].parse_article(page)
+        post = self._parsed(fetch, page, self.types[fetch.source].parse_article)
+        if post is _FAILED:
+            return
         if post is None:
             self.run.reports[fetch.source].empty_page(response.url)
             return

@@ -126,6 +126,23 @@ def test_every_source_failing_exits_non_zero(crawl, site) -> None:
     assert "missing: failed" in result.stdout and "broken: failed" in result.stdout
 
 
+@pytest.mark.parametrize(
+    ("answer", "reason"),
+    [
+        ("<html><body>系统维护中</body></html>", "not JSON"),
+        ('{"data": {"list": "维护中"}}', "'data.list' is not a list in the answer"),
+    ],
+)
+def test_a_page_its_parser_cannot_read_is_a_failed_run_from_the_first_one(crawl, site, engine, answer, reason) -> None:
+    site.extra["/api/broken"] = (200, "application/json", answer.encode())
+    result = crawl([weibo_api(f"{site.url}/api/broken")])
+    assert result.returncode == 1
+    assert "weibo-search: failed, 0 items, 0 new; parse" in result.stdout and reason in result.stdout
+    with session_factory(engine)() as session:
+        (run,) = session.scalars(select(SourceRun))
+        assert (run.status, run.error_kind) == ("failed", "parse")
+
+
 def test_robots_txt_disallowed_pages_are_never_fetched_at_normal_concurrency(crawl, site) -> None:
     targets = [f"/{folder}/{n}.html" for n in range(6) for folder in ("private", "public")]
     listing = link_page(site, "/links.html", targets)

@@ -13,7 +13,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from monitor.stages import COMMANDS
 from yuqing.audit import audit
-from yuqing.cli_support import EXIT_ERROR, actor, configure_logging, engine_at_head, fail, settings_or_exit
+from yuqing.cli_support import EXIT_ERROR, actor, engine_at_head, fail, settings_or_exit
+from yuqing.logs import configure_logging
 from yuqing.storage.database import current_revision, make_engine, session_factory, transaction, upgrade
 from yuqing.storage.models import User
 from yuqing.users import add_user, find_user
@@ -35,15 +36,21 @@ for stage_commands in COMMANDS:
 # --- the service ----------------------------------------------------------------------------------------------
 
 
+LogJson = Annotated[bool, typer.Option("--log-json", help="Log one JSON object a line (for a log collector).")]
+
+
 @app.command()
-def run(once: Annotated[bool, typer.Option("--once", help="Run every job one time and exit.")] = False) -> None:
+def run(
+    once: Annotated[bool, typer.Option("--once", help="Run every job one time and exit.")] = False,
+    log_json: LogJson = False,
+) -> None:
     """Run the monitor: every job on its schedule, and the web server, until Ctrl-C."""
     from monitor.service import describe_jobs, run_once, serve
     from monitor.stages import build_jobs
 
     settings = settings_or_exit()
     engine = engine_at_head(settings)
-    configure_logging()
+    configure_logging(settings.timezone, log_json)
     if once:
         raise typer.Exit(0 if run_once(settings, engine) else EXIT_ERROR)
     jobs = build_jobs(settings, engine)
@@ -66,14 +73,14 @@ def run(once: Annotated[bool, typer.Option("--once", help="Run every job one tim
 
 
 @app.command("serve")
-def serve_command() -> None:
+def serve_command(log_json: LogJson = False) -> None:
     """Run only the web server (health and console), without the jobs."""
     from monitor.service import serve
     from monitor.stages import build_jobs
 
     settings = settings_or_exit()
     engine = engine_at_head(settings)
-    configure_logging()
+    configure_logging(settings.timezone, log_json)
     serve(settings, engine, build_jobs(settings, engine), with_scheduler=False)
 
 

@@ -1,4 +1,5 @@
 import json
+import re
 import shutil
 import socket
 import subprocess
@@ -79,6 +80,19 @@ def test_run_once_runs_every_job_and_records_it(cli, engine, tmp_path: Path) -> 
     )
     assert {run.job for run in runs} == expected
     assert all(run.status == "ok" and run.finished_at for run in runs)
+
+
+def test_run_logs_one_line_per_job_in_the_service_zone_and_as_json_on_request(cli, engine, tmp_path: Path) -> None:
+    bundle_samples(tmp_path / "data")
+    text = cli("run", "--once")
+    job_lines = [line for line in text.stderr.splitlines() if " INFO yuqing.jobs: job " in line]
+    assert len(job_lines) == len({line.split(" job ")[1].split()[0] for line in job_lines}) >= 5
+    assert all(re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+08:00 INFO ", line) for line in job_lines)
+    as_json = cli("run", "--once", "--log-json")
+    lines = [json.loads(line) for line in as_json.stderr.splitlines() if line.startswith("{")]
+    jobs = [line for line in lines if line["logger"] == "yuqing.jobs"]
+    assert {line["message"].split()[1] for line in jobs} >= {"crawl", "classify", "respond", "timers", "dispatch"}
+    assert all(line["time"].endswith("+08:00") and line["level"] == "INFO" for line in jobs)
 
 
 def test_healthz_reports_database_and_each_jobs_last_run(service: str, engine) -> None:

@@ -7,7 +7,6 @@ reported and skipped (the rest was processed); 3 the stage behind the command is
 from __future__ import annotations
 
 import getpass
-import logging
 import sys
 from contextlib import ExitStack
 from pathlib import Path
@@ -68,11 +67,6 @@ def open_input(stack: ExitStack, path: Path | None) -> tuple[IO[bytes], str]:
 
 def not_built(command: str, stage: str) -> NoReturn:
     fail(f"`yuqing {command}`: the {stage} is not built yet; nothing was done", EXIT_NOT_BUILT)
-
-
-def configure_logging() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)  # /healthz reads the revision on every call
 
 
 def actor(by: str | None = None) -> str:

@@ -1,9 +1,12 @@
 """The crawler's service job: every `jobs.crawl.every` of service.yaml, the sources whose interval has passed are
 crawled in a child process (`python -m crawler`, the same as `yuqing crawl`) with a time limit, because Twisted's
-reactor cannot be started twice in the service's process, and a hung site must not hold the service."""
+reactor cannot be started twice in the service's process, and a hung site must not hold the service. The child dies
+with the service (`die_with_parent`)."""
 
 from __future__ import annotations
 
+import ctypes
+import signal
 import subprocess
 import sys
 from collections.abc import Callable
@@ -19,6 +22,16 @@ from yuqing.storage.models import Source as SourceRow
 from yuqing.storage.models import utcnow
 
 JOB_TIMEOUT = timedelta(minutes=15)
+_PR_SET_PDEATHSIG = 1  # prctl(2): the signal a child gets when the thread that started it dies
+# Looked up here, in the parent: between fork and exec the child may only call what is already loaded.
+_prctl = ctypes.CDLL(None, use_errno=True).prctl if sys.platform.startswith("linux") else None
+
+
+def die_with_parent() -> None:
+    """Run in the child before it starts (Linux): SIGKILL when the service dies, kill -9 included, so no crawl is
+    left running after its service; elsewhere nothing (the time limit still ends it)."""
+    if _prctl is not None:
+        _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def jobs(settings: Settings, engine: Engine) -> list[Job]:
@@ -54,6 +67,7 @@ def crawl_job(settings: Settings, factory: sessionmaker[Session]) -> Callable[[]
             text=True,
             timeout=JOB_TIMEOUT.total_seconds(),
             check=False,
+            preexec_fn=die_with_parent,
         )
         lines = [line for line in done.stdout.splitlines() if line.strip()]
         if done.returncode == 1 and lines:  # every source failed: recorded and alerted per source, not a crash

@@ -45,7 +45,7 @@ def run(
     log_json: LogJson = False,
 ) -> None:
     """Run the monitor: every job on its schedule, and the web server, until Ctrl-C."""
-    from monitor.service import describe_jobs, run_once, serve
+    from monitor.service import describe_jobs, lead, run_once, serve
     from monitor.stages import build_jobs
 
     settings = settings_or_exit()
@@ -53,6 +53,7 @@ def run(
     configure_logging(settings.timezone, log_json)
     if once:
         raise typer.Exit(0 if run_once(settings, engine) else EXIT_ERROR)
+    leader = lead(engine)  # before anything is said or done: a second instance exits here
     jobs = build_jobs(settings, engine)
     web = settings.service.web
     duty = ", ".join(settings.duty_channels.addresses())
@@ -69,7 +70,7 @@ def run(
         + (f"  without an alert channel ({heard}): {silent}\n" if silent else "")
         + "Stop with Ctrl-C."
     )
-    serve(settings, engine, jobs, with_scheduler=True)
+    serve(settings, engine, jobs, leader=leader)
 
 
 @app.command("serve")
@@ -81,7 +82,7 @@ def serve_command(log_json: LogJson = False) -> None:
     settings = settings_or_exit()
     engine = engine_at_head(settings)
     configure_logging(settings.timezone, log_json)
-    serve(settings, engine, build_jobs(settings, engine), with_scheduler=False)
+    serve(settings, engine, build_jobs(settings, engine), leader=None)
 
 
 # --- users ----------------------------------------------------------------------------------------------------

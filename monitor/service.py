@@ -10,19 +10,37 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine
 
+from monitor.leader import LeaderLock, LeaderTaken
 from monitor.stages import build_jobs
 from monitor.web import create_app
-from yuqing.jobs import Job, run_job
+from yuqing.cli_support import EXIT_ERROR
+from yuqing.jobs import Job, close_interrupted_runs, run_job
 from yuqing.settings import Settings
 from yuqing.storage.database import session_factory
 
 log = logging.getLogger("yuqing.service")
 
 
+def lead(engine: Engine) -> LeaderLock:
+    """This instance's leader lock, or exit 1 saying who holds it; then the runs a dead leader left are closed."""
+    lock = LeaderLock(engine)
+    try:
+        lock.acquire()
+    except LeaderTaken as error:
+        log.error("%s; this one does nothing and exits", error)
+        raise SystemExit(EXIT_ERROR) from None
+    close_interrupted_runs(session_factory(engine))
+    return lock
+
+
 def run_once(settings: Settings, engine: Engine) -> bool:
-    """Run every job one time, in order (for cron and for checks); True when all succeeded."""
-    factory = session_factory(engine)
-    results = [run_job(job, factory) for job in build_jobs(settings, engine)]
+    """Run every job one time, in order (for cron and for checks), as the leader; True when all succeeded."""
+    lock = lead(engine)
+    try:
+        factory = session_factory(engine)
+        results = [run_job(job, factory) for job in build_jobs(settings, engine)]
+    finally:
+        lock.release()
     return all(results)
 
 
@@ -45,10 +63,10 @@ def _scheduler(settings: Settings, engine: Engine, jobs: list[Job]) -> Backgroun
     return scheduler
 
 
-def serve(settings: Settings, engine: Engine, jobs: list[Job], *, with_scheduler: bool) -> None:
-    """Serve the web app in the foreground (and run the jobs when asked) until interrupted."""
+def serve(settings: Settings, engine: Engine, jobs: list[Job], *, leader: LeaderLock | None) -> None:
+    """Serve the web app in the foreground, and run the jobs when this instance is the leader, until interrupted."""
     web = settings.service.web
-    scheduler = _scheduler(settings, engine, jobs) if with_scheduler else None
+    scheduler = _scheduler(settings, engine, jobs) if leader else None
     server = uvicorn.Server(
         uvicorn.Config(create_app(settings, engine, jobs), host=web.host, port=web.port, log_level="info")
     )
@@ -59,6 +77,8 @@ def serve(settings: Settings, engine: Engine, jobs: list[Job], *, with_scheduler
     finally:
         if scheduler:
             scheduler.shutdown(wait=True)
+        if leader:
+            leader.release()
         log.info("stopped")
 
 

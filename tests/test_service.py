@@ -3,6 +3,7 @@ import re
 import shutil
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -15,8 +16,8 @@ from sqlalchemy import select
 from support.config import edit_config
 
 from yuqing.settings import PROJECT_ROOT
-from yuqing.storage.database import downgrade, session_factory
-from yuqing.storage.models import JobRun
+from yuqing.storage.database import downgrade, session_factory, transaction
+from yuqing.storage.models import JobRun, utcnow
 
 
 def free_port() -> int:
@@ -93,6 +94,59 @@ def test_run_logs_one_line_per_job_in_the_service_zone_and_as_json_on_request(cl
     jobs = [line for line in lines if line["logger"] == "yuqing.jobs"]
     assert {line["message"].split()[1] for line in jobs} >= {"crawl", "classify", "respond", "timers", "dispatch"}
     assert all(line["time"].endswith("+08:00") and line["level"] == "INFO" for line in jobs)
+
+
+def test_a_second_instance_on_the_same_database_exits_before_doing_any_work(
+    cli, config_dir: Path, engine, tmp_path: Path
+) -> None:
+    with running(cli, config_dir, tmp_path) as (_, first):
+        second = cli("run", "--once")
+        assert second.returncode == 1
+        assert "another yuqing instance" in second.stderr and "runs the jobs on" in second.stderr
+        also = cli("run")
+        assert also.returncode == 1 and "Yuqing is running" not in also.stdout
+        assert first.poll() is None  # the leader goes on
+    # the leader gone (it was stopped above), the next instance leads
+    assert cli("run", "--once").returncode == 0
+
+
+def test_runs_a_killed_instance_left_running_are_closed_when_the_next_one_starts(cli, engine, tmp_path: Path) -> None:
+    with transaction(session_factory(engine)) as session:
+        session.add(JobRun(job="respond", started_at=utcnow(), status="running"))
+    bundle_samples(tmp_path / "data")
+    assert cli("run", "--once").returncode == 0
+    with session_factory(engine)() as session:
+        stale = session.scalars(select(JobRun).where(JobRun.job == "respond").order_by(JobRun.id)).first()
+    assert (stale.status, stale.detail) == ("interrupted", "the service stopped during this run")
+    assert stale.finished_at is not None
+
+
+def test_the_crawl_child_dies_with_its_parent_even_on_kill_9(tmp_path: Path) -> None:
+    pid_file = tmp_path / "child.pid"
+    parent = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import subprocess, sys, time\n"
+            "from crawler.jobs import die_with_parent\n"
+            "child = subprocess.Popen(['sleep', '300'], preexec_fn=die_with_parent)\n"
+            f"open({str(pid_file)!r}, 'w').write(str(child.pid))\n"
+            "time.sleep(300)\n",
+        ]
+    )
+    deadline = time.monotonic() + 30
+    while not (pid_file.exists() and pid_file.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    child = int(pid_file.read_text())
+    parent.kill()
+    parent.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{child}").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+        if Path(f"/proc/{child}/stat").exists() and Path(f"/proc/{child}/stat").read_text().split()[2] == "Z":
+            break  # dead, not yet reaped by init
+    alive = Path(f"/proc/{child}/stat").exists() and Path(f"/proc/{child}/stat").read_text().split()[2] != "Z"
+    assert not alive
 
 
 def test_healthz_reports_database_and_each_jobs_last_run(service: str, engine) -> None:

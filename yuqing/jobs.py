@@ -52,6 +52,19 @@ def run_job(job: Job, factory: sessionmaker[Session]) -> bool:
     return status == "ok"
 
 
+def close_interrupted_runs(factory: sessionmaker[Session]) -> int:
+    """Runs left `running` by an instance that died (kill -9, power cut) are marked `interrupted`, so /healthz and
+    the console do not show them running forever. Only the leader calls it, so no live run is among them."""
+    with transaction(factory) as session:
+        stale = session.scalars(select(JobRun).where(JobRun.status == "running")).all()
+        for run in stale:
+            run.status, run.finished_at = "interrupted", utcnow()
+            run.detail = "the service stopped during this run"
+    if stale:
+        log.warning("%d job run(s) left running by a stopped instance marked interrupted", len(stale))
+    return len(stale)
+
+
 def last_runs(session: Session, names: list[str]) -> dict[str, JobRun]:
     latest: dict[str, JobRun] = {}
     for name in names:

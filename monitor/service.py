@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import signal
 from datetime import datetime
 
 import uvicorn
@@ -64,11 +65,15 @@ def _scheduler(settings: Settings, engine: Engine, jobs: list[Job]) -> Backgroun
 
 
 def serve(settings: Settings, engine: Engine, jobs: list[Job], *, leader: LeaderLock | None) -> None:
-    """Serve the web app in the foreground, and run the jobs when this instance is the leader, until interrupted."""
+    """Serve the web app in the foreground, and run the jobs when this instance is the leader, until SIGTERM or
+    Ctrl-C, which end it cleanly with exit status 0: uvicorn stops serving, then hands the signal on to the handler
+    it found, which here only notes it (Python's would end the process with 143 or a KeyboardInterrupt)."""
+    for stop in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stop, lambda number, _frame: log.info("stopping on %s", signal.Signals(number).name))
     web = settings.service.web
     scheduler = _scheduler(settings, engine, jobs) if leader else None
     server = uvicorn.Server(
-        uvicorn.Config(create_app(settings, engine, jobs), host=web.host, port=web.port, log_level="info")
+        uvicorn.Config(create_app(settings, engine, jobs), host=web.host, port=web.port, log_config=None)
     )
     if scheduler:
         scheduler.start()

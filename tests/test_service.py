@@ -1,6 +1,7 @@
 import json
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -108,6 +109,16 @@ def test_a_second_instance_on_the_same_database_exits_before_doing_any_work(
         assert first.poll() is None  # the leader goes on
     # the leader gone (it was stopped above), the next instance leads
     assert cli("run", "--once").returncode == 0
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+def test_sigterm_and_ctrl_c_end_the_service_cleanly_with_exit_0(cli, config_dir: Path, engine, tmp_path, stop) -> None:
+    with running(cli, config_dir, tmp_path) as (_, process):
+        time.sleep(2)  # the first jobs are under way
+        process.send_signal(stop)
+        assert process.wait(timeout=10) == 0
+        output = process.stdout.read()
+    assert "yuqing.service: stopped" in output and "Traceback" not in output
 
 
 def test_runs_a_killed_instance_left_running_are_closed_when_the_next_one_starts(cli, engine, tmp_path: Path) -> None:

@@ -69,11 +69,11 @@ def _checked_time(case: Case, at: datetime, now: datetime) -> datetime:
     return at
 
 
-def _meet_next(session: Session, case: Case, kind: str, at: datetime, missing: str) -> None:
+def _meet_next(session: Session, case: Case, kind: str, at: datetime, missing: str, evidence_url: str | None) -> None:
     pending = open_obligations(session, case.id, kind)
     if not pending:
         raise CaseError(f"case {case.id} has {missing}")
-    meet(pending[0], at)
+    meet(pending[0], at, evidence_url)
 
 
 def _start_follow_up(session: Session, responder: Responder, case: Case, at: datetime, sequence: int) -> None:
@@ -89,8 +89,17 @@ def acknowledge(session: Session, case: Case, actor: str, at: datetime) -> None:
     audit(session, actor, "case.ack", "case", case.id, at=at.isoformat())
 
 
-def record_release(session: Session, responder: Responder, case: Case, actor: str, at: datetime, now: datetime) -> str:
-    """An authoritative release: meets the 5 h obligation, or after the press conference the due follow-up."""
+def record_release(
+    session: Session,
+    responder: Responder,
+    case: Case,
+    actor: str,
+    at: datetime,
+    now: datetime,
+    evidence_url: str | None = None,
+) -> str:
+    """An authoritative release: meets the 5 h obligation, or after the press conference the due follow-up.
+    `evidence_url` is where it can be read (kept on the obligation it meets and in the audit trail)."""
     _active(case, "记录权威发布")
     at = _checked_time(case, at, now)
     if case.priority != "critical":
@@ -99,36 +108,46 @@ def record_release(session: Session, responder: Responder, case: Case, actor: st
     follow_ups = open_obligations(session, case.id, "follow_up")
     met = "none"
     if first:
-        meet(first[0], at)
+        meet(first[0], at, evidence_url)
         met = "release"
     elif follow_ups:
-        meet(follow_ups[0], at)
+        meet(follow_ups[0], at, evidence_url)
         _start_follow_up(session, responder, case, at, follow_ups[0].sequence + 1)
         met = f"follow_up {follow_ups[0].sequence}"
     if case.status in ("open", "acknowledged"):
         case.status = "released"
-    audit(session, actor, "case.release", "case", case.id, at=at.isoformat(), met=met)
+    audit(session, actor, "case.release", "case", case.id, at=at.isoformat(), met=met, evidence_url=evidence_url)
     return met
 
 
 def record_press_conference(
-    session: Session, responder: Responder, case: Case, actor: str, at: datetime, now: datetime
+    session: Session,
+    responder: Responder,
+    case: Case,
+    actor: str,
+    at: datetime,
+    now: datetime,
+    evidence_url: str | None = None,
 ) -> None:
     """The press conference: meets the 24 h obligation and starts the follow-up releases."""
     _active(case, "记录新闻发布会")
     at = _checked_time(case, at, now)
-    _meet_next(session, case, "press_conference", at, "no press conference due")
+    _meet_next(session, case, "press_conference", at, "no press conference due", evidence_url)
     _start_follow_up(session, responder, case, at, 1)
     case.status = "press_held"
-    audit(session, actor, "case.press", "case", case.id, at=at.isoformat())
+    audit(session, actor, "case.press", "case", case.id, at=at.isoformat(), evidence_url=evidence_url)
 
 
-def record_response(session: Session, case: Case, actor: str, at: datetime, now: datetime) -> None:
+def record_response(
+    session: Session, case: Case, actor: str, at: datetime, now: datetime, evidence_url: str | None = None
+) -> None:
     _active(case, "记录回应")
     at = _checked_time(case, at, now)
-    _meet_next(session, case, "respond", at, "no response due (a critical case records `release` and `press`)")
+    _meet_next(
+        session, case, "respond", at, "no response due (a critical case records `release` and `press`)", evidence_url
+    )
     case.status = "responded"
-    audit(session, actor, "case.respond", "case", case.id, at=at.isoformat())
+    audit(session, actor, "case.respond", "case", case.id, at=at.isoformat(), evidence_url=evidence_url)
 
 
 def _end(session: Session, case: Case, status: str, now: datetime) -> None:

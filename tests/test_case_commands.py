@@ -25,7 +25,7 @@ def open_critical_case(cli, engine, config_dir) -> None:
 
 def test_cases_list_show_and_the_milestones(cli, engine, config_dir) -> None:
     open_critical_case(cli, engine, config_dir)
-    assert cli("users", "add", "wang", "--role", "analyst").returncode == 0
+    assert cli("users", "add", "wang", "--role", "duty", input="a long passphrase\n").returncode == 0
     listing = cli("cases", "list")
     assert listing.returncode == 0
     (row,) = listing.stdout.splitlines()
@@ -95,8 +95,8 @@ def test_a_milestone_by_someone_who_is_no_console_user_names_the_command_that_cr
     refused = cli("cases", *milestone, "--by", name)
     assert refused.returncode == 1 and f"没有控制台用户“{name}”" in refused.stderr
     create = refused.stderr.split("请先创建：")[1].strip()
-    assert create == f"yuqing users add {name} --role analyst"
-    assert cli(*shlex.split(create)[1:]).returncode == 0
+    assert create == f"yuqing users add {name} --role duty"
+    assert cli(*shlex.split(create)[1:], input="a long passphrase\n").returncode == 0
     assert cli("cases", *milestone, "--by", name).returncode == 0
     assert cli("users", "disable", name).returncode == 0
     disabled = cli("cases", "ack", "1", "--by", name)

@@ -755,7 +755,7 @@ def decide(day: Day, cli) -> None:
     """Between rounds 1 and 2 the duty officer makes two decisions: the enforcement complaint goes to the city
     bureau (the officers in the video belong to the city's enforcement detachment, not to the district), and the
     parking fees are filed as a matter of the public's own interest (prices), whatever the notice's wording."""
-    added = cli("users", "add", OFFICER, "--role", "analyst", "--name", "值班员周")
+    added = cli("users", "add", OFFICER, "--role", "duty", "--name", "值班员周", input="a long passphrase\n")
     assert added.returncode == 0, added.stderr
     commands = {
         "reassign": (

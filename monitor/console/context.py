@@ -40,10 +40,10 @@ class Console:
         templates.env.globals["role_text"] = ROLE_TEXT
         return cls(settings, factory, templates, LoginLimiter())
 
-    def page(self, request: Request, name: str, status_code: int = 200, **context: Any):
+    def page(self, request: Request, template: str, status_code: int = 200, **context: Any):
         """A page with what every page shows: the user, the CSRF token for its forms, the navigation."""
         return self.templates.TemplateResponse(
-            request, name, {"user": getattr(request.state, "principal", None), **context}, status_code=status_code
+            request, template, {"user": getattr(request.state, "principal", None), **context}, status_code=status_code
         )
 
 

@@ -23,13 +23,11 @@ from yuqing.caseview import case_lines, case_view, obligation_label, obligation_
 from yuqing.storage.models import Case
 from yuqing.vocabulary import (
     CASE_ACTION_TEXT,
-    LEVEL_TEXT,
     OBLIGATION_STATUS_TEXT,
     PRIORITY_TEXT,
     Category,
     Priority,
     case_number,
-    severity_label,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -91,12 +89,8 @@ def _case_page(request: Request, who: Principal, app: Console, session: Session,
         name=case_number(view.id),
         lines=case_lines(view, settings.timezone),
         page=case_page(session, settings, case.event_id, view.history),
-        zone=settings.timezone,
         obligations=[(o, obligation_label(o), obligation_text(o, settings.timezone, now)) for o in view.obligations],
         obligation_status=OBLIGATION_STATUS_TEXT,
-        level_text=LEVEL_TEXT[view.level],
-        priority_text=PRIORITY_TEXT[view.priority],
-        severity_text=severity_label(view.severity) if view.severity else None,
         allowed={a.value for a in ALLOWED[who.role]} if view.status.is_active else set(),
         done=CASE_ACTION_TEXT.get(f"case.{done}") if done else None,
         error=error,

@@ -8,9 +8,9 @@ channel hears their alerts until someone gives them one).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine, select
@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException
 
 from monitor.console import api, auth, pages
-from monitor.console.context import HERE, Console
+from monitor.console.context import HERE, Console, packaged_fonts
 from yuqing import __version__
 from yuqing.jobs import Job, last_runs
 from yuqing.settings import Settings
@@ -139,8 +139,15 @@ def create_app(settings: Settings, engine: Engine, jobs: list[Job]) -> FastAPI:
             response.headers["Cache-Control"] = "no-store"
         return response
 
+    @app.get("/api/docs", include_in_schema=False)
+    def api_docs(request: Request, who: Annotated[auth.Principal, Depends(auth.principal)]) -> Response:
+        """The API described from its OpenAPI schema, rendered here: FastAPI's own page loads Swagger UI from a
+        CDN, which an office without the internet cannot reach."""
+        return app.state.console.page(request, "api_docs.html", paths=app.openapi()["paths"])
+
     app.include_router(auth.router)
     app.include_router(pages.router)
     app.include_router(api.router)
+    app.mount("/static/fonts", StaticFiles(directory=packaged_fonts()), name="fonts")
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     return app

@@ -355,9 +355,12 @@ def test_an_api_time_without_a_zone_is_refused_with_where(app, seeded) -> None:
     assert refused.status_code == 422 and "with its zone" in refused.text
 
 
-def test_the_openapi_description_lists_the_case_api(app) -> None:
+def test_the_openapi_description_lists_the_case_api_and_the_docs_page_is_served_locally(app) -> None:
     schema = client_of(app).get("/api/openapi.json").json()
     assert {"/api/cases", "/api/cases/{number}", "/api/cases/{number}/{action}", "/api/session"} <= set(schema["paths"])
+    docs = client_of(app, "duty").get("/api/docs")
+    assert docs.status_code == 200 and "POST /api/cases/{number}/{action}" in docs.text
+    assert "cdn" not in docs.text.lower()
 
 
 # --- what every page is made of -----------------------------------------------------------------------------

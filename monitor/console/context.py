@@ -3,6 +3,7 @@ sign-in limiter (`Console`), and the per-request database session."""
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,9 +17,20 @@ from sqlalchemy.orm import Session, sessionmaker
 from monitor.console.ratelimit import LoginLimiter
 from yuqing.settings import Settings
 from yuqing.users import ROLE_TEXT
-from yuqing.vocabulary import local_time
+from yuqing.vocabulary import MEDIA_TEXT, local_time
 
 HERE = Path(__file__).parent
+CJK_FONT = "NotoSansCJKsc-Regular.otf"  # in the mplfonts package, which the briefing's charts use too
+
+
+def packaged_fonts() -> Path:
+    """The folder of the CJK fonts mplfonts ships (located, not imported: its import touches matplotlib). The
+    style sheet asks for a font installed on the machine first and falls back to this one, so a machine without
+    a Chinese font (a bare Linux desktop, a headless browser) still reads the console."""
+    spec = importlib.util.find_spec("mplfonts")
+    if spec is None or spec.origin is None:
+        raise RuntimeError("the mplfonts package is missing: make install")
+    return Path(spec.origin).parent / "fonts"
 
 
 @dataclass
@@ -38,6 +50,7 @@ class Console:
 
         templates.env.filters["local"] = local
         templates.env.globals["role_text"] = ROLE_TEXT
+        templates.env.globals["media_text"] = MEDIA_TEXT  # a post without a source row is named by its media
         return cls(settings, factory, templates, LoginLimiter())
 
     def page(self, request: Request, template: str, status_code: int = 200, **context: Any):

@@ -1,5 +1,5 @@
 """What people do with a case: acknowledge, record milestones, close, dismiss, reassign, correct, merge, split,
-attach.
+attach; and with a post: raise it to a case, correct its labels.
 
 open → acknowledged → (released → press_held → follow-up releases) or responded → closed; `dismissed` (a false
 positive: its posts get an analyst correction to `other`, used by the next training run) and `merged` end a
@@ -444,3 +444,68 @@ def attach(
     audit(session, actor, "case.attach", "case", case.id, posts=[p.id for p in moving], event=event_id)
     _catch_up(session, responder, case, actor, now)
     return moving
+
+
+def raise_to_case(session: Session, responder: Responder, post_id: int, actor: str, now: datetime) -> Case:
+    """A post a person judges to need an answer becomes a case at once, whatever its heat or place: the case of
+    the event grouping put it in, or, before grouping reached it, of a new event of the post and its stray
+    copies. A post filed as `other` is corrected first (`correct_post`): a case of `other` would owe nothing."""
+    post = session.get(Post, post_id)
+    if post is None:
+        raise CaseError(f"没有帖文#{post_id}")
+    event_id, owner = _holder(session, post)
+    if owner is not None:
+        raise CaseError(f"帖文#{post_id}已在{case_number(owner.id)}中")
+    if event_id is not None:
+        event = session.get_one(Event, event_id)
+    else:
+        strays = [post, *(copy for copy in copies_of(session, [post]) if _holder(session, copy)[0] is None)]
+        labelled = _label_rows(session, [p.id for p in strays])
+        if post.id not in labelled:
+            raise CaseError(f"帖文#{post_id}还没有分类，请等分类后再立案")
+        event = PostMover(session, responder.settings).split_off([p for p in strays if p.id in labelled])
+        event.owner_adcode = owner_outside_home(event, responder.rules.home)
+    if event.category == Category.OTHER:
+        raise CaseError(f"帖文#{post_id}的类别为“其他”，请先更正其类别再立案")
+    case = open_case(session, responder, event, now, actor)
+    audit(session, actor, "case.raise", "case", case.id, post=post_id)
+    return case
+
+
+def correct_post(
+    session: Session,
+    responder: Responder,
+    post_id: int,
+    actor: str,
+    user_id: int | None,
+    category: str,
+    handling: str | None,
+    reason: str,
+) -> LabelCorrection:
+    """A person's labels for one post, for the next training run (and, for a post not grouped yet, for grouping:
+    a correction wins over the model). Places, domains and figures stay the post's; severity only stays for an
+    emergency, and the priority follows DOMAIN.md §3. A case the post is in keeps its own labels (`correct`)."""
+    if session.get(Post, post_id) is None:
+        raise CaseError(f"没有帖文#{post_id}")
+    if not reason.strip():
+        raise CaseError("更正帖文类别需要写明理由")
+    current = _label_rows(session, [post_id]).get(post_id)
+    severity = current.severity if current is not None and category == Category.EMERGENCY else None
+    correction = LabelCorrection(
+        post_id=post_id,
+        user_id=user_id,
+        reason=reason,
+        category=category,
+        priority=priority_of(category, severity, responder.settings.categories.critical_severities),
+        severity=severity,
+        handling=None if category == Category.OTHER else handling,
+        domains=list(current.domains) if current is not None else [],
+        regions=list(current.regions) if current is not None else [],
+        deaths=current.deaths if current is not None else None,
+        injuries=current.injuries if current is not None else None,
+    )
+    session.add(correction)
+    session.flush()
+    before = current.category if current is not None else None
+    audit(session, actor, "post.correct", "post", post_id, before=before, after=category, reason=reason)
+    return correction

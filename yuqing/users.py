@@ -2,8 +2,8 @@
 
 Roles (`Role`): `admin` manages users and reads the configuration; `duty` is the press office and works on every
 case; `department` is bound to one or more bodies ("ADCODE:DOMAIN", e.g. `331102:environment`) and sees and acts
-only on cases where one of them leads, responds or coordinates (`sees_case`; the console enforces it on every
-page and API call).
+only on cases where one of them leads, responds or coordinates (the console enforces it on every page and API
+call, `monitor.console.auth`).
 
 Passwords are hashed with argon2id (argon2-cffi's defaults); a hash written by the earlier scrypt scheme still
 verifies and is replaced by an argon2 hash at the next sign-in (`needs_rehash`). There is no default account and
@@ -91,14 +91,6 @@ def body_key(body: Body) -> str:
 
 def user_bodies(user: User) -> set[Body]:
     return {Body(adcode=a, domain=d) for a, _, d in (key.partition(":") for key in user.bodies)}
-
-
-def sees_case(user: User, case_bodies: Iterable[Body]) -> bool:
-    """A duty or admin account sees every case; a department one only those where a body of its leads, responds
-    or coordinates."""
-    if user.role != Role.DEPARTMENT:
-        return True
-    return not user_bodies(user).isdisjoint(case_bodies)
 
 
 def find_user(session: Session, username: str) -> User | None:

@@ -18,6 +18,7 @@ from monitor.console.auth import Principal, checked, principal, visible_case
 from monitor.console.board import CLOCK_STATE_TEXT, BoardFilters, board
 from monitor.console.casepage import case_page
 from monitor.console.context import Console, console, database
+from monitor.console.forms import read_form
 from responder.lifecycle import CaseError
 from yuqing.caseview import case_lines, case_view, obligation_label, obligation_text
 from yuqing.storage.models import Case
@@ -124,10 +125,6 @@ def _form_input(form: FormData, app: Console) -> ActionInput:
     except ValidationError as error:
         where = "、".join(FIELD_TEXT.get(str(e["loc"][0]), str(e["loc"][0])) for e in error.errors())
         raise CaseError(f"{where}填写有误") from error
-
-
-async def read_form(request: Request) -> FormData:
-    return await request.form()
 
 
 @router.post("/cases/{number}/{action}")

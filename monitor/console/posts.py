@@ -1,0 +1,242 @@
+"""Posts: search by words, category, priority, region, source and date range, page by page; a post's page with
+its labels and their explanation, where a duty officer raises it to a case or corrects its labels.
+
+A post's labels here are its current ones: the latest correction, else the model's latest label (what
+grouping and training read). Words are matched in the simplified text (`text_simplified`: traditional
+characters folded) and the title; the index that makes this fast on both databases is the benchmark's concern
+(README, Console). Posts are the press office's material: `duty` and `admin` only; a department reaches the
+posts of its cases through the case page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import RedirectResponse
+from pydantic import BaseModel
+from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy.orm import Session, aliased
+from starlette.datastructures import FormData
+
+from monitor.console.auth import Principal, answering, checked, requires
+from monitor.console.context import Console, console, database
+from monitor.console.forms import read_form
+from responder.cases import Responder
+from responder.lifecycle import CaseError, correct_post, raise_to_case
+from yuqing.caseview import case_posts
+from yuqing.divisions import name_of
+from yuqing.settings import Settings
+from yuqing.storage.models import Case, EventPost, Label, LabelCorrection, Post, Source
+from yuqing.users import Role
+from yuqing.vocabulary import PRIORITY_TEXT, Category, Handling, Priority, case_number, severity_label
+
+PAGE_SIZE = 50
+router = APIRouter(include_in_schema=False)
+Staff = Annotated[Principal, Depends(requires(Role.DUTY, Role.ADMIN))]
+App = Annotated[Console, Depends(console)]
+Db = Annotated[Session, Depends(database)]
+
+
+class PostFilters(BaseModel):
+    """A search; empty fields do not narrow it. `region` is a division code (posts naming it or a place in it),
+    `start` and `end` local dates (both included)."""
+
+    q: str = ""
+    category: str = ""
+    priority: str = ""
+    region: str = ""
+    source: str = ""
+    start: date | None = None
+    end: date | None = None
+    page: int = 1
+
+
+@dataclass
+class PostRow:
+    id: int
+    title: str
+    excerpt: str
+    source: str
+    published_at: datetime | None
+    category_text: str
+    priority_text: str
+    regions: str
+
+
+def _current_labels():
+    """The latest model label of each post, as a subquery (corrections are read on top, post by post)."""
+    latest = select(func.max(Label.id)).where(Label.post_id == Post.id).correlate(Post).scalar_subquery()
+    return aliased(Label, name="current_label"), latest
+
+
+def _region_pattern(code: str) -> str:
+    """A code and every code inside it, as they appear in a label's JSON list: 331100 → `"3311`."""
+    prefix = code
+    while prefix.endswith("00") and len(prefix) > 2:
+        prefix = prefix[:-2]
+    return f'%"{prefix}%'
+
+
+def search(session: Session, settings: Settings, filters: PostFilters) -> tuple[list[PostRow], bool]:
+    """One page of posts, newest first, and whether another page follows."""
+    label, latest = _current_labels()
+    query = (
+        select(Post, label, Source.name)
+        .select_from(Post)
+        .outerjoin(label, label.id == latest)
+        .outerjoin(Source, Source.id == Post.source_id)
+        .order_by(Post.published_at.desc().nulls_last(), Post.id.desc())
+    )
+    words = filters.q.split()
+    for word in words:
+        pattern = f"%{word}%"
+        query = query.where(or_(Post.text_simplified.like(pattern), Post.title.like(pattern)))
+    if filters.category:
+        query = query.where(label.category == filters.category)
+    if filters.priority:
+        query = query.where(label.priority == filters.priority)
+    if filters.region:
+        query = query.where(cast(label.regions, String).like(_region_pattern(filters.region)))
+    if filters.source:
+        query = query.where(Source.name == filters.source)
+    zone = settings.timezone
+    if filters.start:
+        query = query.where(Post.published_at >= datetime.combine(filters.start, time(), zone))
+    if filters.end:
+        query = query.where(Post.published_at < datetime.combine(filters.end + timedelta(days=1), time(), zone))
+    page = max(filters.page, 1)
+    found = session.execute(query.offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)).all()
+    names = settings.categories.categories
+    rows = [
+        PostRow(
+            id=post.id,
+            title=post.title,
+            excerpt=post.text[:80],
+            source=source or post.media,
+            published_at=post.published_at,
+            category_text=names[row.category].name if row is not None else "未分类",
+            priority_text=PRIORITY_TEXT[row.priority] if row is not None else "-",
+            regions="、".join(name_of(code) for code in row.regions) if row is not None else "",
+        )
+        for post, row, source in found[:PAGE_SIZE]
+    ]
+    return rows, len(found) > PAGE_SIZE
+
+
+@router.get("/posts")
+def posts_page(request: Request, who: Staff, app: App, session: Db, filters: Annotated[PostFilters, Query()]):
+    rows, more = search(session, app.settings, filters)
+    sources = list(session.scalars(select(Source.name).order_by(Source.name)))
+    query = {k: v for k, v in request.query_params.items() if k != "page"}
+    return app.page(
+        request,
+        "posts.html",
+        rows=rows,
+        more=more,
+        filters=filters,
+        query=query,
+        sources=sources,
+        categories={c: app.settings.categories.categories[c].name for c in Category},
+        priorities={p: PRIORITY_TEXT[p] for p in reversed(Priority)},
+    )
+
+
+def _post_or_404(session: Session, post_id: int) -> Post:
+    post = session.get(Post, post_id)
+    if post is None:
+        raise HTTPException(404, "没有这条帖文")
+    return post
+
+
+@router.get("/posts/{post_id}")
+def post_page(post_id: int, request: Request, who: Staff, app: App, session: Db):
+    return _post_page(request, who, app, session, post_id)
+
+
+def _post_page(request: Request, who: Principal, app: Console, session: Session, post_id: int, error: str = ""):
+    post = _post_or_404(session, post_id)
+    settings = app.settings
+    label = session.scalar(select(Label).where(Label.post_id == post.id).order_by(Label.id.desc()).limit(1))
+    corrections = list(
+        session.scalars(select(LabelCorrection).where(LabelCorrection.post_id == post.id).order_by(LabelCorrection.id))
+    )
+    event_id = session.scalar(select(EventPost.event_id).where(EventPost.post_id == post.id))
+    case = None if event_id is None else session.scalar(select(Case).where(Case.event_id == event_id))
+    source = session.get(Source, post.source_id) if post.source_id else None
+    copies = 0 if event_id is None else len([p for p in case_posts(session, event_id) if p.duplicate_of == post.id])
+    return app.page(
+        request,
+        "post.html",
+        400 if error else 200,
+        post=post,
+        source=source.name if source else None,
+        label=label,
+        corrections=corrections,
+        case=case,
+        case_name=case_number(case.id) if case and who.sees(answering(case.assignment)) else None,
+        copies=copies,
+        error=error,
+        names=settings.categories.categories,
+        handlings={h: t.name for h, t in settings.categories.handling.items()},
+        priority_text=PRIORITY_TEXT,
+        severity_label=severity_label,
+        name_of=name_of,
+        domains={d: info.name for d, info in settings.organisations.domains.items()},
+        can_act=who.role == Role.DUTY,
+        categories={c: settings.categories.categories[c].name for c in Category},
+    )
+
+
+def _duty(who: Principal) -> None:
+    if who.role != Role.DUTY:
+        raise HTTPException(403, "当前账号无权进行此操作")
+
+
+@router.post("/posts/{post_id}/raise")
+def raise_post(post_id: int, request: Request, who: Annotated[Principal, Depends(checked)], app: App, session: Db):
+    _duty(who)
+    _post_or_404(session, post_id)
+    try:
+        case = raise_to_case(session, Responder(app.settings), post_id, who.username, datetime.now(UTC))
+        session.commit()
+    except CaseError as error:
+        session.rollback()
+        return _post_page(request, who, app, session, post_id, str(error))
+    return RedirectResponse(f"/cases/{case.id}?done=raise", status_code=303)
+
+
+@router.post("/posts/{post_id}/correct")
+def correct_post_labels(
+    post_id: int,
+    request: Request,
+    who: Annotated[Principal, Depends(checked)],
+    app: App,
+    session: Db,
+    form: Annotated[FormData, Depends(read_form)],
+):
+    _duty(who)
+    _post_or_404(session, post_id)
+    try:
+        category = Category(str(form.get("category", "")))
+        handling = Handling(str(form["handling"])) if form.get("handling") else None
+    except ValueError:
+        return _post_page(request, who, app, session, post_id, "类别或处置类型填写有误")
+    try:
+        correct_post(
+            session,
+            Responder(app.settings),
+            post_id,
+            who.username,
+            who.user_id,
+            category,
+            handling,
+            str(form.get("reason", "")),
+        )
+        session.commit()
+    except CaseError as error:
+        session.rollback()
+        return _post_page(request, who, app, session, post_id, str(error))
+    return RedirectResponse(f"/posts/{post_id}?corrected=1", status_code=303)

@@ -17,7 +17,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException
 
-from monitor.console import api, auth, briefings, pages, posts, sources, timeliness
+from monitor.console import admin, api, auth, briefings, pages, posts, sources, timeliness
 from monitor.console.context import HERE, Console, packaged_fonts
 from yuqing import __version__
 from yuqing.jobs import Job, last_runs
@@ -148,7 +148,7 @@ def create_app(settings: Settings, engine: Engine, jobs: list[Job]) -> FastAPI:
     app.include_router(auth.router)
     app.include_router(pages.router)
     app.include_router(api.router)
-    for pages_of in (posts, sources, briefings, timeliness):
+    for pages_of in (posts, sources, briefings, timeliness, admin):
         app.include_router(pages_of.router)
     app.mount("/static/fonts", StaticFiles(directory=packaged_fonts()), name="fonts")
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

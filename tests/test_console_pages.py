@@ -210,3 +210,51 @@ def test_timeliness_gives_each_body_its_on_time_rate_and_breaches(app, engine, s
     assert "丽水市生态环境局莲都分局" in own and "浙江省应急管理部门" not in own
     earlier = client_of(app, "duty").get("/timeliness", params={"start": "2026-01-01", "end": "2026-01-31"}).text
     assert "该时段内没有到期的回应时限" in earlier
+
+
+# --- administration -----------------------------------------------------------------------------------------
+
+
+def test_an_admin_adds_a_department_account_that_then_signs_in(app, engine) -> None:
+    client = client_of(app, "admin")
+    added = client.post(
+        "/admin/users",
+        data={
+            "csrf_token": csrf_of(client),
+            "username": "housing",
+            "role": "department",
+            "bodies": "331102:housing\n331100:housing",
+            "password": "housing passphrase",
+        },
+        follow_redirects=False,
+    )
+    assert added.status_code == 303
+    listing = client.get("/admin/users").text
+    assert "莲都区住房和城乡建设" in listing and "责任部门" in listing
+    refused = client.post(
+        "/admin/users",
+        data={"csrf_token": csrf_of(client), "username": "x", "role": "department", "password": "housing passphrase"},
+    )
+    assert refused.status_code == 400 and "give the bodies" in refused.text
+    assert sign_in(TestClient(app), "housing", "housing passphrase").status_code == 303
+    with session_factory(engine)() as session:
+        assert ("admin", "user.add") in [(e.actor, e.action) for e in session.scalars(select(AuditEntry))]
+
+
+def test_an_admin_disables_an_account_and_its_sessions_end(app) -> None:
+    duty = client_of(app, "duty")
+    admin = client_of(app, "admin")
+    assert admin.post("/admin/users/duty/disable", data={"csrf_token": csrf_of(admin)}).status_code == 200
+    assert duty.get("/", follow_redirects=False).status_code == 303
+    assert sign_in(TestClient(app), "duty").status_code == 401
+    assert admin.post("/admin/users/admin/disable", data={"csrf_token": csrf_of(admin)}).status_code == 400
+
+
+def test_only_an_admin_reaches_accounts_and_configuration(app) -> None:
+    for role in ("duty", "environment"):
+        client = client_of(app, role)
+        assert client.get("/admin/users").status_code == 403
+        assert client.get("/admin/config").status_code == 403
+        assert client.post("/admin/users/admin/disable", data={"csrf_token": csrf_of(client)}).status_code == 403
+    config = client_of(app, "admin").get("/admin/config").text
+    assert "timers.yaml" in config and "release_hours" in config and "organisations.yaml" in config

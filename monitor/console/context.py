@@ -15,6 +15,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.console.ratelimit import LoginLimiter
+from yuqing.divisions import name_of
 from yuqing.settings import Settings
 from yuqing.users import ROLE_TEXT
 from yuqing.vocabulary import MEDIA_TEXT, local_time
@@ -50,6 +51,7 @@ class Console:
 
         templates.env.filters["local"] = local
         templates.env.globals["role_text"] = ROLE_TEXT
+        templates.env.globals["name_of"] = name_of
         templates.env.globals["media_text"] = MEDIA_TEXT  # a post without a source row is named by its media
         return cls(settings, factory, templates, LoginLimiter())
 

@@ -53,6 +53,7 @@ def run(once: Annotated[bool, typer.Option("--once", help="Run every job one tim
     heard = "heard through the duty channel" if duty else "only this log hears them"
     typer.echo(
         f"Yuqing is running.\n"
+        f"  console:  http://{web.host}:{web.port}/ (accounts: yuqing users add)\n"
         f"  health:   http://{web.host}:{web.port}/healthz\n"
         f"  database: {engine.url!r}\n"
         f"  jobs:     {describe_jobs(jobs)}\n"

@@ -394,3 +394,12 @@ def test_the_case_page_shows_the_case_in_chinese_with_its_rule_trail_posts_and_h
         "建议处置",
     ):
         assert words in page
+
+
+def test_a_long_board_shows_a_page_of_the_most_urgent_and_how_many_there_are(app, seeded) -> None:
+    client = client_of(app, "duty")
+    first = client.get("/", params={"limit": 1})
+    assert re.findall(r'href="/cases/(\d+)"', first.text) == [str(seeded.explosion)]
+    assert "共2件，按时限先后显示第1至1件" in first.text and "offset=1" in first.text
+    second = client.get("/api/cases", params={"limit": 1, "offset": 1}).json()
+    assert [row["number"] for row in second] == [seeded.complaint]

@@ -58,6 +58,8 @@ def _board(request: Request, who: Principal, app: Console, session: Session, tem
         request,
         template,
         rows=found.rows,
+        total=found.total,
+        query={k: v for k, v in request.query_params.items() if k != "offset"},
         filters=filters,
         bodies=found.bodies,
         regions=found.regions,

@@ -2,10 +2,10 @@
 its labels and their explanation, where a duty officer raises it to a case or corrects its labels.
 
 A post's labels here are its current ones: the latest correction, else the model's latest label (what
-grouping and training read). Words are matched in the simplified text (`text_simplified`: traditional
-characters folded) and the title; the index that makes this fast on both databases is the benchmark's concern
-(README, Console). Posts are the press office's material: `duty` and `admin` only; a department reaches the
-posts of its cases through the case page.
+grouping and training read). Words are matched in the title and the simplified text through the bigram index
+of `yuqing.storage.search`, which serves two-character Chinese words on SQLite and PostgreSQL alike. Posts are
+the press office's material: `duty` and `admin` only; a department reaches the posts of its cases through the
+case page.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel
-from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy import String, cast, func, select
 from sqlalchemy.orm import Session, aliased
 from starlette.datastructures import FormData
 
@@ -30,6 +30,7 @@ from yuqing.caseview import case_posts
 from yuqing.divisions import name_of
 from yuqing.settings import Settings
 from yuqing.storage.models import Case, EventPost, Label, LabelCorrection, Post, Source
+from yuqing.storage.search import containing
 from yuqing.users import Role
 from yuqing.vocabulary import PRIORITY_TEXT, Category, Handling, Priority, case_number, severity_label
 
@@ -90,10 +91,8 @@ def search(session: Session, settings: Settings, filters: PostFilters) -> tuple[
         .outerjoin(Source, Source.id == Post.source_id)
         .order_by(Post.published_at.desc().nulls_last(), Post.id.desc())
     )
-    words = filters.q.split()
-    for word in words:
-        pattern = f"%{word}%"
-        query = query.where(or_(Post.text_simplified.like(pattern), Post.title.like(pattern)))
+    if filters.q.strip():
+        query = query.where(containing(session.get_bind().dialect.name, filters.q.split()))
     if filters.category:
         query = query.where(label.category == filters.category)
     if filters.priority:

@@ -17,7 +17,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel
-from sqlalchemy import String, cast, func, select
+from sqlalchemy import String, cast, exists, func, select
 from sqlalchemy.orm import Session, aliased
 from starlette.datastructures import FormData
 
@@ -35,6 +35,7 @@ from yuqing.users import Role
 from yuqing.vocabulary import PRIORITY_TEXT, Category, Handling, Priority, case_number, severity_label
 
 PAGE_SIZE = 50
+EXCERPT = 80  # characters of a post without a title shown in the list
 router = APIRouter(include_in_schema=False)
 Staff = Annotated[Principal, Depends(requires(Role.DUTY, Role.ADMIN))]
 App = Annotated[Console, Depends(console)]
@@ -67,10 +68,11 @@ class PostRow:
     regions: str
 
 
-def _current_labels():
-    """The latest model label of each post, as a subquery (corrections are read on top, post by post)."""
-    latest = select(func.max(Label.id)).where(Label.post_id == Post.id).correlate(Post).scalar_subquery()
-    return aliased(Label, name="current_label"), latest
+def _newest(label: type[Label]):
+    """`label` is its post's latest model label (no later one): an anti-join on both databases, instead of an
+    aggregate per post (corrections are read on the post's page)."""
+    later = aliased(Label, name="later_label")
+    return ~exists().where(later.post_id == label.post_id, later.id > label.id)
 
 
 def _region_pattern(code: str) -> str:
@@ -81,24 +83,42 @@ def _region_pattern(code: str) -> str:
     return f'%"{prefix}%'
 
 
+def _labels(session: Session, post_ids: list[int]) -> dict[int, Label]:
+    """The latest model label of each of these posts."""
+    label = aliased(Label, name="current_label")
+    rows = session.scalars(select(label).where(label.post_id.in_(post_ids), _newest(label)))
+    return {row.post_id: row for row in rows}
+
+
 def search(session: Session, settings: Settings, filters: PostFilters) -> tuple[list[PostRow], bool]:
-    """One page of posts, newest first, and whether another page follows."""
-    label, latest = _current_labels()
+    """One page of posts, newest first, and whether another page follows. The page is chosen first (the posts'
+    publication-time index walks back until it is full; filters on labels are one semi-join), then the page's
+    labels are read, so a search never joins every post to its labels."""
     query = (
-        select(Post, label, Source.name)
+        select(
+            Post.id,
+            Post.title,
+            func.substr(Post.text, 1, EXCERPT).label("excerpt"),
+            Post.media,
+            Post.published_at,
+            Source.name.label("source"),
+        )
         .select_from(Post)
-        .outerjoin(label, label.id == latest)
         .outerjoin(Source, Source.id == Post.source_id)
         .order_by(Post.published_at.desc().nulls_last(), Post.id.desc())
     )
     if filters.q.strip():
         query = query.where(containing(session.get_bind().dialect.name, filters.q.split()))
+    label = aliased(Label, name="current_label")
+    on_label = []
     if filters.category:
-        query = query.where(label.category == filters.category)
+        on_label.append(label.category == filters.category)
     if filters.priority:
-        query = query.where(label.priority == filters.priority)
+        on_label.append(label.priority == filters.priority)
     if filters.region:
-        query = query.where(cast(label.regions, String).like(_region_pattern(filters.region)))
+        on_label.append(cast(label.regions, String).like(_region_pattern(filters.region)))
+    if on_label:
+        query = query.where(Post.id.in_(select(label.post_id).where(_newest(label), *on_label)))
     if filters.source:
         query = query.where(Source.name == filters.source)
     zone = settings.timezone
@@ -108,20 +128,23 @@ def search(session: Session, settings: Settings, filters: PostFilters) -> tuple[
         query = query.where(Post.published_at < datetime.combine(filters.end + timedelta(days=1), time(), zone))
     page = max(filters.page, 1)
     found = session.execute(query.offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)).all()
+    labels = _labels(session, [row.id for row in found[:PAGE_SIZE]])
     names = settings.categories.categories
-    rows = [
-        PostRow(
-            id=post.id,
-            title=post.title,
-            excerpt=post.text[:80],
-            source=source or post.media,
-            published_at=post.published_at,
-            category_text=names[row.category].name if row is not None else "未分类",
-            priority_text=PRIORITY_TEXT[row.priority] if row is not None else "-",
-            regions="、".join(name_of(code) for code in row.regions) if row is not None else "",
+    rows = []
+    for row in found[:PAGE_SIZE]:
+        labelled = labels.get(row.id)
+        rows.append(
+            PostRow(
+                id=row.id,
+                title=row.title,
+                excerpt=row.excerpt,
+                source=row.source or row.media,
+                published_at=row.published_at,
+                category_text=names[labelled.category].name if labelled else "未分类",
+                priority_text=PRIORITY_TEXT[labelled.priority] if labelled else "-",
+                regions="、".join(name_of(code) for code in labelled.regions) if labelled else "",
+            )
         )
-        for post, row, source in found[:PAGE_SIZE]
-    ]
     return rows, len(found) > PAGE_SIZE
 
 

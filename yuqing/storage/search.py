@@ -31,12 +31,16 @@ SEPARATORS = " \t\n\r"  # never inside a pair: the same four characters the Post
 SEARCHED = literal_column("posts.title || ' ' || posts.text_simplified")  # exactly the indexed expression
 
 
+MIGRATION_INDEXES = ("ix_posts_bigrams", "ix_posts_newest")  # PostgreSQL's, made by migration 0008
+
+
 def models_only(_object, name, type_, _reflected, _compare_to) -> bool:  # type: ignore[no-untyped-def]
     """For Alembic's comparison of the database with the models: the word index (PostgreSQL's expression index,
-    SQLite's `post_bigrams` and the tables FTS5 keeps for it) is the migration's, not the models'."""
+    SQLite's `post_bigrams` and the tables FTS5 keeps for it) and PostgreSQL's newest-first index of posts are
+    the migration's, not the models' (neither can be said in a model)."""
     if type_ == "table":
         return not name.startswith("post_bigrams")
-    return not (type_ == "index" and name == "ix_posts_bigrams")
+    return not (type_ == "index" and name in MIGRATION_INDEXES)
 
 
 def bigrams(text_: str) -> list[str]:

@@ -1,7 +1,8 @@
 """posts: an index of character bigrams for word search in Chinese (see yuqing/storage/search.py for why)
 
 - PostgreSQL: the immutable function `yuqing_bigrams(text) → text[]` and a GIN index on
-  `yuqing_bigrams(title || ' ' || text_simplified)`.
+  `yuqing_bigrams(title || ' ' || text_simplified)`; and an index on `(published_at DESC NULLS LAST, id DESC)`,
+  the order the console lists posts in (the ascending index cannot give it; SQLite's default order already is).
 - SQLite: the FTS5 table `post_bigrams` (rowid = posts.id) filled from the posts there are, and triggers that keep
   it up to date; they call `yuqing_bigrams`, which `make_engine` registers on every connection.
 
@@ -38,6 +39,7 @@ def upgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute(POSTGRESQL_FUNCTION)
         op.execute(f"CREATE INDEX ix_posts_bigrams ON posts USING gin (yuqing_bigrams({SEARCHED}))")
+        op.execute("CREATE INDEX ix_posts_newest ON posts (published_at DESC NULLS LAST, id DESC)")
         return
     op.execute("CREATE VIRTUAL TABLE post_bigrams USING fts5(bigrams, tokenize = 'unicode61')")
     op.execute(f"INSERT INTO post_bigrams(rowid, bigrams) SELECT id, yuqing_bigrams({SEARCHED}) FROM posts")
@@ -57,6 +59,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP INDEX ix_posts_newest")
         op.execute("DROP INDEX ix_posts_bigrams")
         op.execute("DROP FUNCTION yuqing_bigrams(text)")
         return

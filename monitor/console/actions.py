@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import TypeVar
 
 from fastapi import HTTPException
 from pydantic import BaseModel, Field, HttpUrl, field_validator
@@ -39,6 +40,8 @@ from yuqing.settings import Settings
 from yuqing.storage.models import Case
 from yuqing.users import Role
 from yuqing.vocabulary import CASE_ACTION_TEXT, Category, Handling, case_number
+
+T = TypeVar("T")
 
 
 class Action(StrEnum):
@@ -96,7 +99,8 @@ class Done(BaseModel):
     case: int
 
 
-def _need(value, what: str):
+def _need(value: T | None, what: str) -> T:
+    """The value an action cannot do without, or the refusal saying which field to fill."""
     if value is None or value == "":
         raise CaseError(f"请填写{what}")
     return value

@@ -188,7 +188,7 @@ def test_correct_split_and_attach_answer_in_chinese_with_local_times(cli, engine
             session, "莲都区紫金街道一餐馆发生燃气爆炸，造成2人受伤", severity="IV", published_at=published, **labels
         ).id
     assert cli("run", "--once").returncode == 0
-    assert cli("users", "add", "wang").returncode == 0
+    assert cli("users", "add", "wang", "--role", "duty", input="a long passphrase\n").returncode == 0
 
     split = cli("cases", "split", "1", "--post", str(restaurant), "--by", "wang")
     assert split.returncode == 0, split.stderr

@@ -24,6 +24,7 @@ from responder.lifecycle import (
     correct,
     dismiss,
     merge,
+    raise_to_case,
     reassign,
     record_press_conference,
     record_release,
@@ -66,7 +67,7 @@ ISO_WITH_ZONE = "%Y-%m-%dT%H:%M:%S%z"
 commands = typer.Typer()
 cases_app = typer.Typer(
     help="Work on cases: list, show, ack, release, press, respond, close, dismiss, reassign, correct, merge, split, "
-    "attach.",
+    "attach, raise.",
     no_args_is_help=True,
 )
 commands.add_typer(cases_app, name="cases")
@@ -397,6 +398,24 @@ def attach_case(
         )
 
     _act(by, work, case_id)
+
+
+@cases_app.command("raise")
+def raise_case(
+    post: Annotated[int, typer.Option("--post", help="The post number that needs an answer.")],
+    by: By = None,
+) -> None:
+    """Open a case for a post at once, whatever its heat or place (the console's 人工立案): the case of the event
+    it is in, or of a new event of the post and its copies when grouping has not reached it."""
+
+    def work(session, settings, case, who, user):
+        new = raise_to_case(session, Responder(settings), post, who, _now())
+        return (
+            f"已据帖文#{post}立案：{case_number(new.id)}“{new.assignment.title}”，"
+            f"回应主体：{new.assignment.lead.name}；时限：{_owed(session, new, settings)}"
+        )
+
+    _act(by, work, None)
 
 
 @commands.command()

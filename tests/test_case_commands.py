@@ -226,3 +226,25 @@ def test_correct_split_and_attach_answer_in_chinese_with_local_times(cli, engine
         assert session.scalar(select(Obligation.due_at).where(Obligation.case_id == 2)) == published + timedelta(
             hours=48
         )
+
+
+def test_raise_opens_a_case_for_a_post_grouping_has_not_reached(cli, engine) -> None:
+    published = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=3)
+    with transaction(session_factory(engine)) as session:
+        post = add_post(
+            session,
+            "龙泉市剑池街道某小区停水三天，居民只能到外面拎水",
+            category="public_interest",
+            handling="difficulty",
+            domains=("housing",),
+            regions=("331181",),
+            published_at=published,
+        ).id
+    assert cli("users", "add", "wang", "--role", "duty", input="a long passphrase\n").returncode == 0
+    raised = cli("cases", "raise", "--post", str(post), "--by", "wang")
+    assert raised.returncode == 0, raised.stderr
+    due = local_time(published + timedelta(hours=48), SHANGHAI)
+    assert raised.stdout.strip().endswith(f"时限：回应关切 {due}前")
+    assert raised.stdout.startswith(f"已据帖文#{post}立案：1号案件")
+    again = cli("cases", "raise", "--post", str(post), "--by", "wang")
+    assert again.returncode == 1 and "已在1号案件中" in again.stderr

@@ -714,9 +714,9 @@ def day(tmp_path_factory: pytest.TempPathFactory, trained_model: Path) -> Iterat
             PYTHONUNBUFFERED="1",
         )
 
-        def cli(*args: str) -> Run:
+        def cli(*args: str, input: str | None = None) -> Run:
             done = subprocess.run(
-                [str(YUQING), *args], capture_output=True, text=True, env=env, timeout=300, check=False
+                [str(YUQING), *args], input=input, capture_output=True, text=True, env=env, timeout=300, check=False
             )
             return Run(args, done.returncode, done.stdout, done.stderr)
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import getpass
 import sys
 from typing import Annotated
 
@@ -17,7 +18,7 @@ from yuqing.cli_support import EXIT_ERROR, actor, engine_at_head, fail, settings
 from yuqing.logs import configure_logging
 from yuqing.storage.database import current_revision, make_engine, session_factory, transaction, upgrade
 from yuqing.storage.models import User
-from yuqing.users import add_user, find_user
+from yuqing.users import add_user, end_sessions, find_user, parse_body, set_password
 
 app = typer.Typer(
     name="yuqing",
@@ -27,7 +28,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 db_app = typer.Typer(help="The database: migrations.", no_args_is_help=True)
-users_app = typer.Typer(help="Console users (analysts, supervisors, admins).", no_args_is_help=True)
+users_app = typer.Typer(help="Console users (admin, duty, department).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 for stage_commands in COMMANDS:
@@ -61,6 +62,7 @@ def run(
     heard = "heard through the duty channel" if duty else "only this log hears them"
     typer.echo(
         f"Yuqing is running.\n"
+        f"  console:  http://{web.host}:{web.port}/ (accounts: yuqing users add)\n"
         f"  health:   http://{web.host}:{web.port}/healthz\n"
         f"  database: {engine.url!r}\n"
         f"  jobs:     {describe_jobs(jobs)}\n"
@@ -88,42 +90,76 @@ def serve_command(log_json: LogJson = False) -> None:
 # --- users ----------------------------------------------------------------------------------------------------
 
 
+def _password(prompt: str) -> str:
+    """The password from standard input when it is not a terminal (scripts), else typed twice without echo."""
+    if not sys.stdin.isatty():
+        password = sys.stdin.readline().rstrip("\n")
+        if not password:
+            fail("no password on standard input (give it on the first line)")
+        return password
+    password = getpass.getpass(f"{prompt}: ")
+    if getpass.getpass("again: ") != password:
+        fail("the two passwords differ")
+    return password
+
+
 @users_app.command("add")
 def users_add(
     username: str,
-    role: Annotated[str, typer.Option(help="analyst, supervisor or admin")] = "analyst",
+    role: Annotated[str, typer.Option(help="admin, duty (the press office: every case) or department.")],
+    body: Annotated[
+        list[str] | None,
+        typer.Option("--body", help="ADCODE:DOMAIN a department answers for (repeatable), e.g. 331102:environment."),
+    ] = None,
     name: Annotated[str, typer.Option(help="Display name.")] = "",
     email: Annotated[str | None, typer.Option(help="Email address.")] = None,
-    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read a password from stdin.")] = False,
 ) -> None:
-    """Add a user."""
+    """Add a console user; the password is read from standard input when it is not a terminal."""
     settings = settings_or_exit()
     engine = engine_at_head(settings)
-    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
-    if password_stdin and not password:
-        fail("--password-stdin: no password on standard input")
     try:
+        bodies = [parse_body(text, settings.organisations.domains) for text in body or []]
+        password = _password(f"password for {username}")
         with transaction(session_factory(engine)) as session:
-            add_user(session, actor(), username, role, name, email, password)
+            add_user(session, actor(), username, role, password, bodies, name, email)
     except ValueError as error:
         fail(str(error))
-    typer.echo(f"added {username} ({role})")
+    typer.echo(f"added {username} ({role}{': ' + ', '.join(body or []) if body else ''})")
+
+
+@users_app.command("passwd")
+def users_passwd(username: str) -> None:
+    """Set a user's password (read from standard input when it is not a terminal); their sessions end."""
+    settings = settings_or_exit()
+    engine = engine_at_head(settings)
+    try:
+        password = _password(f"new password for {username}")
+        with transaction(session_factory(engine)) as session:
+            user = find_user(session, username)
+            if user is None:
+                fail(f"no user {username!r}")
+            set_password(session, actor(), user, password)
+            end_sessions(session, user)
+    except ValueError as error:
+        fail(str(error))
+    typer.echo(f"password of {username} changed")
 
 
 @users_app.command("list")
 def users_list() -> None:
-    """List the users."""
+    """List the users: name, role, state, display name, email, bodies."""
     settings = settings_or_exit()
     engine = engine_at_head(settings)
     with session_factory(engine)() as session:
         for user in session.scalars(select(User).order_by(User.username)):
             state = "active" if user.active else "disabled"
-            typer.echo(f"{user.username}\t{user.role}\t{state}\t{user.display_name}\t{user.email or ''}")
+            fields = [user.username, user.role, state, user.display_name, user.email or "", ",".join(user.bodies)]
+            typer.echo("\t".join(fields))
 
 
 @users_app.command("disable")
 def users_disable(username: str) -> None:
-    """Disable a user (kept for the audit trail, never deleted)."""
+    """Disable a user (kept for the audit trail, never deleted); their sessions end at once."""
     settings = settings_or_exit()
     engine = engine_at_head(settings)
     with transaction(session_factory(engine)) as session:
@@ -131,6 +167,7 @@ def users_disable(username: str) -> None:
         if user is None:
             fail(f"no user {username!r}")
         user.active = False
+        end_sessions(session, user)
         audit(session, actor(), "user.disable", "user", user.id, username=username)
     typer.echo(f"disabled {username}")
 

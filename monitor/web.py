@@ -1,4 +1,4 @@
-"""The web server: /healthz now; the console pages arrive with their issue.
+"""The web server: /healthz, and the press-office console with its JSON API (`monitor.console`).
 
 /healthz answers 503 only when the database is unreachable or behind its migrations; a failing job or source
 does not make the service unhealthy, it is reported in `jobs` and `sources` for the operators to read, as are the
@@ -8,15 +8,17 @@ channel hears their alerts until someone gives them one).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import SQLAlchemyError
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import JSONResponse
-from starlette.routing import Route
+from starlette.exceptions import HTTPException
 
+from monitor.console import admin, api, auth, briefings, pages, posts, sources, timeliness
+from monitor.console.context import HERE, Console, packaged_fonts
 from yuqing import __version__
 from yuqing.jobs import Job, last_runs
 from yuqing.settings import Settings
@@ -45,14 +47,37 @@ def source_health(source: Source) -> dict[str, Any]:
     }
 
 
-def create_app(settings: Settings, engine: Engine, jobs: list[Job]) -> Starlette:
+SECURITY_HEADERS = {
+    # Every script, style and image is the console's own (no CDN, no inline script): nothing else may run.
+    "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+
+HTTP_ERROR_TEXT = {404: "页面不存在", 405: "不支持此操作"}  # Starlette's own errors, in the console's words
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path == "/healthz"
+
+
+def create_app(settings: Settings, engine: Engine, jobs: list[Job]) -> FastAPI:
     factory = session_factory(engine)
+    app = FastAPI(
+        title="舆情监测控制台 API",
+        version=__version__,
+        openapi_url="/api/openapi.json",
+        docs_url=None,  # FastAPI's page loads Swagger UI from a CDN; /api/docs is served from static/ instead
+        redoc_url=None,
+    )
+    app.state.console = Console.build(settings, factory)
     alerts = {
         "duty_channel": settings.duty_channels.addresses(),
         "bodies_without_channel": [body.name for body in settings.organisations.bodies_without_channel()],
     }
 
-    def healthz(_request: Request) -> JSONResponse:
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> JSONResponse:
         database: dict[str, Any] = {"backend": engine.dialect.name, "head": head_revision()}
         job_state: list[dict[str, Any]] = []
         sources: list[dict[str, Any]] = []
@@ -92,4 +117,39 @@ def create_app(settings: Settings, engine: Engine, jobs: list[Job]) -> Starlette
         }
         return JSONResponse(body, status_code=200 if healthy else 503)
 
-    return Starlette(routes=[Route("/healthz", healthz)])
+    @app.exception_handler(auth.LoginRequired)
+    def login_required(request: Request, _error: auth.LoginRequired) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"detail": "请先登录"}, status_code=401, headers={"WWW-Authenticate": "Bearer"})
+        return auth.login_redirect(request)
+
+    @app.exception_handler(HTTPException)
+    def http_error(request: Request, error: HTTPException) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"detail": error.detail}, status_code=error.status_code, headers=error.headers)
+        message = error.detail if isinstance(error.detail, str) and not error.detail.isascii() else None
+        message = message or HTTP_ERROR_TEXT.get(error.status_code, "请求有误")
+        return app.state.console.page(request, "error.html", error.status_code, message=message)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):
+        response = await call_next(request)
+        response.headers.update(SECURITY_HEADERS)
+        if not request.url.path.startswith("/static/"):
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @app.get("/api/docs", include_in_schema=False)
+    def api_docs(request: Request, who: Annotated[auth.Principal, Depends(auth.principal)]) -> Response:
+        """The API described from its OpenAPI schema, rendered here: FastAPI's own page loads Swagger UI from a
+        CDN, which an office without the internet cannot reach."""
+        return app.state.console.page(request, "api_docs.html", paths=app.openapi()["paths"])
+
+    app.include_router(auth.router)
+    app.include_router(pages.router)
+    app.include_router(api.router)
+    for pages_of in (posts, sources, briefings, timeliness, admin):
+        app.include_router(pages_of.router)
+    app.mount("/static/fonts", StaticFiles(directory=packaged_fonts()), name="fonts")
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    return app

@@ -24,6 +24,7 @@ from responder.lifecycle import (
     correct,
     dismiss,
     merge,
+    raise_to_case,
     reassign,
     record_press_conference,
     record_release,
@@ -45,7 +46,7 @@ from yuqing.records import Body, CaseView, EventIn
 from yuqing.settings import Settings
 from yuqing.storage.database import session_factory, transaction
 from yuqing.storage.models import Case, EventPost, Obligation, User
-from yuqing.users import ROLES
+from yuqing.users import Role
 from yuqing.vocabulary import (
     ACTIVE_CASE_STATUSES,
     CASE_ACTION_TEXT,
@@ -66,7 +67,7 @@ ISO_WITH_ZONE = "%Y-%m-%dT%H:%M:%S%z"
 commands = typer.Typer()
 cases_app = typer.Typer(
     help="Work on cases: list, show, ack, release, press, respond, close, dismiss, reassign, correct, merge, split, "
-    "attach.",
+    "attach, raise.",
     no_args_is_help=True,
 )
 commands.add_typer(cases_app, name="cases")
@@ -80,6 +81,8 @@ At = Annotated[
     ),
 ]
 
+Evidence = Annotated[str | None, typer.Option("--evidence", help="Where the release or response can be read (a link).")]
+
 
 def _now() -> datetime:
     return datetime.now(UTC)
@@ -90,7 +93,7 @@ def _user(session: Session, by: str | None) -> User | None:
         return None
     user = session.scalar(select(User).where(User.username == by))
     if user is None:
-        fail(f"--by：没有控制台用户“{by}”，请先创建：yuqing users add {by} --role {ROLES[0]}")
+        fail(f"--by：没有控制台用户“{by}”，请先创建：yuqing users add {by} --role {Role.DUTY}")
     if not user.active:
         fail(f"--by：控制台用户“{by}”已停用，请换一位在用的用户（yuqing users list）")
     return user
@@ -238,33 +241,33 @@ def ack(case_id: CaseId, by: By = None, at: At = None) -> None:
 
 
 @cases_app.command("release")
-def release(case_id: CaseId, by: By = None, at: At = None) -> None:
+def release(case_id: CaseId, by: By = None, at: At = None, evidence: Evidence = None) -> None:
     """Record an authoritative release (the 5 h obligation, or a follow-up after the press conference)."""
 
     def work(session, settings, case, who, user):
-        met = record_release(session, Responder(settings), case, who, at or _now(), _now())
+        met = record_release(session, Responder(settings), case, who, at or _now(), _now(), evidence)
         return f"case {case.id}: release recorded (meets: {met})"
 
     _act(by, work, case_id)
 
 
 @cases_app.command("press")
-def press(case_id: CaseId, by: By = None, at: At = None) -> None:
+def press(case_id: CaseId, by: By = None, at: At = None, evidence: Evidence = None) -> None:
     """Record the press conference (the 24 h obligation); follow-up releases start."""
 
     def work(session, settings, case, who, user):
-        record_press_conference(session, Responder(settings), case, who, at or _now(), _now())
+        record_press_conference(session, Responder(settings), case, who, at or _now(), _now(), evidence)
         return f"case {case.id}: press conference recorded"
 
     _act(by, work, case_id)
 
 
 @cases_app.command("respond")
-def respond(case_id: CaseId, by: By = None, at: At = None) -> None:
+def respond(case_id: CaseId, by: By = None, at: At = None, evidence: Evidence = None) -> None:
     """Record the response (the 48 h obligation)."""
 
     def work(session, settings, case, who, user):
-        record_response(session, case, who, at or _now(), _now())
+        record_response(session, case, who, at or _now(), _now(), evidence)
         return f"case {case.id}: response recorded"
 
     _act(by, work, case_id)
@@ -395,6 +398,24 @@ def attach_case(
         )
 
     _act(by, work, case_id)
+
+
+@cases_app.command("raise")
+def raise_case(
+    post: Annotated[int, typer.Option("--post", help="The post number that needs an answer.")],
+    by: By = None,
+) -> None:
+    """Open a case for a post at once, whatever its heat or place (the console's 人工立案): the case of the event
+    it is in, or of a new event of the post and its copies when grouping has not reached it."""
+
+    def work(session, settings, case, who, user):
+        new = raise_to_case(session, Responder(settings), post, who, _now())
+        return (
+            f"已据帖文#{post}立案：{case_number(new.id)}“{new.assignment.title}”，"
+            f"回应主体：{new.assignment.lead.name}；时限：{_owed(session, new, settings)}"
+        )
+
+    _act(by, work, None)
 
 
 @commands.command()

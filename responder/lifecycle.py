@@ -1,5 +1,5 @@
 """What people do with a case: acknowledge, record milestones, close, dismiss, reassign, correct, merge, split,
-attach.
+attach; and with a post: raise it to a case, correct its labels.
 
 open → acknowledged → (released → press_held → follow-up releases) or responded → closed; `dismissed` (a false
 positive: its posts get an analyst correction to `other`, used by the next training run) and `merged` end a
@@ -69,11 +69,11 @@ def _checked_time(case: Case, at: datetime, now: datetime) -> datetime:
     return at
 
 
-def _meet_next(session: Session, case: Case, kind: str, at: datetime, missing: str) -> None:
+def _meet_next(session: Session, case: Case, kind: str, at: datetime, missing: str, evidence_url: str | None) -> None:
     pending = open_obligations(session, case.id, kind)
     if not pending:
         raise CaseError(f"case {case.id} has {missing}")
-    meet(pending[0], at)
+    meet(pending[0], at, evidence_url)
 
 
 def _start_follow_up(session: Session, responder: Responder, case: Case, at: datetime, sequence: int) -> None:
@@ -89,8 +89,17 @@ def acknowledge(session: Session, case: Case, actor: str, at: datetime) -> None:
     audit(session, actor, "case.ack", "case", case.id, at=at.isoformat())
 
 
-def record_release(session: Session, responder: Responder, case: Case, actor: str, at: datetime, now: datetime) -> str:
-    """An authoritative release: meets the 5 h obligation, or after the press conference the due follow-up."""
+def record_release(
+    session: Session,
+    responder: Responder,
+    case: Case,
+    actor: str,
+    at: datetime,
+    now: datetime,
+    evidence_url: str | None = None,
+) -> str:
+    """An authoritative release: meets the 5 h obligation, or after the press conference the due follow-up.
+    `evidence_url` is where it can be read (kept on the obligation it meets and in the audit trail)."""
     _active(case, "记录权威发布")
     at = _checked_time(case, at, now)
     if case.priority != "critical":
@@ -99,36 +108,46 @@ def record_release(session: Session, responder: Responder, case: Case, actor: st
     follow_ups = open_obligations(session, case.id, "follow_up")
     met = "none"
     if first:
-        meet(first[0], at)
+        meet(first[0], at, evidence_url)
         met = "release"
     elif follow_ups:
-        meet(follow_ups[0], at)
+        meet(follow_ups[0], at, evidence_url)
         _start_follow_up(session, responder, case, at, follow_ups[0].sequence + 1)
         met = f"follow_up {follow_ups[0].sequence}"
     if case.status in ("open", "acknowledged"):
         case.status = "released"
-    audit(session, actor, "case.release", "case", case.id, at=at.isoformat(), met=met)
+    audit(session, actor, "case.release", "case", case.id, at=at.isoformat(), met=met, evidence_url=evidence_url)
     return met
 
 
 def record_press_conference(
-    session: Session, responder: Responder, case: Case, actor: str, at: datetime, now: datetime
+    session: Session,
+    responder: Responder,
+    case: Case,
+    actor: str,
+    at: datetime,
+    now: datetime,
+    evidence_url: str | None = None,
 ) -> None:
     """The press conference: meets the 24 h obligation and starts the follow-up releases."""
     _active(case, "记录新闻发布会")
     at = _checked_time(case, at, now)
-    _meet_next(session, case, "press_conference", at, "no press conference due")
+    _meet_next(session, case, "press_conference", at, "no press conference due", evidence_url)
     _start_follow_up(session, responder, case, at, 1)
     case.status = "press_held"
-    audit(session, actor, "case.press", "case", case.id, at=at.isoformat())
+    audit(session, actor, "case.press", "case", case.id, at=at.isoformat(), evidence_url=evidence_url)
 
 
-def record_response(session: Session, case: Case, actor: str, at: datetime, now: datetime) -> None:
+def record_response(
+    session: Session, case: Case, actor: str, at: datetime, now: datetime, evidence_url: str | None = None
+) -> None:
     _active(case, "记录回应")
     at = _checked_time(case, at, now)
-    _meet_next(session, case, "respond", at, "no response due (a critical case records `release` and `press`)")
+    _meet_next(
+        session, case, "respond", at, "no response due (a critical case records `release` and `press`)", evidence_url
+    )
     case.status = "responded"
-    audit(session, actor, "case.respond", "case", case.id, at=at.isoformat())
+    audit(session, actor, "case.respond", "case", case.id, at=at.isoformat(), evidence_url=evidence_url)
 
 
 def _end(session: Session, case: Case, status: str, now: datetime) -> None:
@@ -425,3 +444,68 @@ def attach(
     audit(session, actor, "case.attach", "case", case.id, posts=[p.id for p in moving], event=event_id)
     _catch_up(session, responder, case, actor, now)
     return moving
+
+
+def raise_to_case(session: Session, responder: Responder, post_id: int, actor: str, now: datetime) -> Case:
+    """A post a person judges to need an answer becomes a case at once, whatever its heat or place: the case of
+    the event grouping put it in, or, before grouping reached it, of a new event of the post and its stray
+    copies. A post filed as `other` is corrected first (`correct_post`): a case of `other` would owe nothing."""
+    post = session.get(Post, post_id)
+    if post is None:
+        raise CaseError(f"没有帖文#{post_id}")
+    event_id, owner = _holder(session, post)
+    if owner is not None:
+        raise CaseError(f"帖文#{post_id}已在{case_number(owner.id)}中")
+    if event_id is not None:
+        event = session.get_one(Event, event_id)
+    else:
+        strays = [post, *(copy for copy in copies_of(session, [post]) if _holder(session, copy)[0] is None)]
+        labelled = _label_rows(session, [p.id for p in strays])
+        if post.id not in labelled:
+            raise CaseError(f"帖文#{post_id}还没有分类，请等分类后再立案")
+        event = PostMover(session, responder.settings).split_off([p for p in strays if p.id in labelled])
+        event.owner_adcode = owner_outside_home(event, responder.rules.home)
+    if event.category == Category.OTHER:
+        raise CaseError(f"帖文#{post_id}的类别为“其他”，请先更正其类别再立案")
+    case = open_case(session, responder, event, now, actor)
+    audit(session, actor, "case.raise", "case", case.id, post=post_id)
+    return case
+
+
+def correct_post(
+    session: Session,
+    responder: Responder,
+    post_id: int,
+    actor: str,
+    user_id: int | None,
+    category: str,
+    handling: str | None,
+    reason: str,
+) -> LabelCorrection:
+    """A person's labels for one post, for the next training run (and, for a post not grouped yet, for grouping:
+    a correction wins over the model). Places, domains and figures stay the post's; severity only stays for an
+    emergency, and the priority follows DOMAIN.md §3. A case the post is in keeps its own labels (`correct`)."""
+    if session.get(Post, post_id) is None:
+        raise CaseError(f"没有帖文#{post_id}")
+    if not reason.strip():
+        raise CaseError("更正帖文类别需要写明理由")
+    current = _label_rows(session, [post_id]).get(post_id)
+    severity = current.severity if current is not None and category == Category.EMERGENCY else None
+    correction = LabelCorrection(
+        post_id=post_id,
+        user_id=user_id,
+        reason=reason,
+        category=category,
+        priority=priority_of(category, severity, responder.settings.categories.critical_severities),
+        severity=severity,
+        handling=None if category == Category.OTHER else handling,
+        domains=list(current.domains) if current is not None else [],
+        regions=list(current.regions) if current is not None else [],
+        deaths=current.deaths if current is not None else None,
+        injuries=current.injuries if current is not None else None,
+    )
+    session.add(correction)
+    session.flush()
+    before = current.category if current is not None else None
+    audit(session, actor, "post.correct", "post", post_id, before=before, after=category, reason=reason)
+    return correction

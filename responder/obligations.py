@@ -74,8 +74,9 @@ def open_obligations(session: Session, case_id: int, kind: str | None = None) ->
     return list(session.scalars(query.order_by(Obligation.sequence, Obligation.id)))
 
 
-def meet(obligation: Obligation, at: datetime) -> None:
+def meet(obligation: Obligation, at: datetime, evidence_url: str | None = None) -> None:
     obligation.status, obligation.met_at, obligation.next_alert_at = "met", at, None
+    obligation.evidence_url = evidence_url
 
 
 def cancel(obligation: Obligation, at: datetime) -> None:

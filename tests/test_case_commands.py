@@ -25,7 +25,7 @@ def open_critical_case(cli, engine, config_dir) -> None:
 
 def test_cases_list_show_and_the_milestones(cli, engine, config_dir) -> None:
     open_critical_case(cli, engine, config_dir)
-    assert cli("users", "add", "wang", "--role", "analyst").returncode == 0
+    assert cli("users", "add", "wang", "--role", "duty", input="a long passphrase\n").returncode == 0
     listing = cli("cases", "list")
     assert listing.returncode == 0
     (row,) = listing.stdout.splitlines()
@@ -100,8 +100,8 @@ def test_a_milestone_by_someone_who_is_no_console_user_names_the_command_that_cr
     refused = cli("cases", *milestone, "--by", name)
     assert refused.returncode == 1 and f"没有控制台用户“{name}”" in refused.stderr
     create = refused.stderr.split("请先创建：")[1].strip()
-    assert create == f"yuqing users add {name} --role analyst"
-    assert cli(*shlex.split(create)[1:]).returncode == 0
+    assert create == f"yuqing users add {name} --role duty"
+    assert cli(*shlex.split(create)[1:], input="a long passphrase\n").returncode == 0
     assert cli("cases", *milestone, "--by", name).returncode == 0
     assert cli("users", "disable", name).returncode == 0
     disabled = cli("cases", "ack", "1", "--by", name)
@@ -193,7 +193,7 @@ def test_correct_split_and_attach_answer_in_chinese_with_local_times(cli, engine
             session, "莲都区紫金街道一餐馆发生燃气爆炸，造成2人受伤", severity="IV", published_at=published, **labels
         ).id
     assert cli("run", "--once").returncode == 0
-    assert cli("users", "add", "wang").returncode == 0
+    assert cli("users", "add", "wang", "--role", "duty", input="a long passphrase\n").returncode == 0
 
     split = cli("cases", "split", "1", "--post", str(restaurant), "--by", "wang")
     assert split.returncode == 0, split.stderr
@@ -231,3 +231,25 @@ def test_correct_split_and_attach_answer_in_chinese_with_local_times(cli, engine
         assert session.scalar(select(Obligation.due_at).where(Obligation.case_id == 2)) == published + timedelta(
             hours=48
         )
+
+
+def test_raise_opens_a_case_for_a_post_grouping_has_not_reached(cli, engine) -> None:
+    published = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=3)
+    with transaction(session_factory(engine)) as session:
+        post = add_post(
+            session,
+            "龙泉市剑池街道某小区停水三天，居民只能到外面拎水",
+            category="public_interest",
+            handling="difficulty",
+            domains=("housing",),
+            regions=("331181",),
+            published_at=published,
+        ).id
+    assert cli("users", "add", "wang", "--role", "duty", input="a long passphrase\n").returncode == 0
+    raised = cli("cases", "raise", "--post", str(post), "--by", "wang")
+    assert raised.returncode == 0, raised.stderr
+    due = local_time(published + timedelta(hours=48), SHANGHAI)
+    assert raised.stdout.strip().endswith(f"时限：回应关切 {due}前")
+    assert raised.stdout.startswith(f"已据帖文#{post}立案：1号案件")
+    again = cli("cases", "raise", "--post", str(post), "--by", "wang")
+    assert again.returncode == 1 and "已在1号案件中" in again.stderr

@@ -1,13 +1,15 @@
 import codecs
 import json
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import typer
 from sqlalchemy import select
 
 from monitor.cli import app
-from yuqing.storage.database import head_revision, session_factory
-from yuqing.storage.models import AuditEntry, User
+from yuqing.storage.database import head_revision, session_factory, transaction
+from yuqing.storage.models import AuditEntry, ConsoleSession, User
+from yuqing.users import verify_password
 
 
 def subcommands(command: object, prefix: str = "") -> list[str]:
@@ -55,24 +57,60 @@ def test_commands_refuse_a_database_that_is_not_migrated(cli) -> None:
 
 
 def test_users_are_added_listed_disabled_and_audited(cli, database_url: str, engine) -> None:
-    assert (
-        cli(
-            "users", "add", "wang", "--role", "supervisor", "--name", "王科长", "--password-stdin", input="s3cret\n"
-        ).returncode
-        == 0
+    added = cli("users", "add", "wang", "--role", "duty", "--name", "王科长", input="a long passphrase\n")
+    assert added.returncode == 0, added.stderr
+    department = cli(
+        "users", "add", "env", "--role", "department", "--body", "331102:environment", input="another passphrase\n"
     )
-    duplicate = cli("users", "add", "wang")
+    assert department.returncode == 0, department.stderr
+    duplicate = cli("users", "add", "wang", "--role", "duty", input="a long passphrase\n")
     assert duplicate.returncode == 1 and "already exists" in duplicate.stderr
-    bad_role = cli("users", "add", "li", "--role", "boss")
-    assert bad_role.returncode == 1 and "expected one of analyst, supervisor, admin" in bad_role.stderr
+    bad_role = cli("users", "add", "li", "--role", "analyst", input="a long passphrase\n")
+    assert bad_role.returncode == 1 and "expected one of duty, department, admin" in bad_role.stderr
     assert cli("users", "disable", "wang").returncode == 0
     listing = cli("users", "list")
-    assert listing.stdout.splitlines() == ["wang\tsupervisor\tdisabled\t王科长\t"]
+    assert listing.stdout.splitlines() == [
+        "env\tdepartment\tactive\t\t\t331102:environment",
+        "wang\tduty\tdisabled\t王科长\t\t",
+    ]
+    with session_factory(engine)() as session:
+        user = session.scalars(select(User).where(User.username == "wang")).one()
+        assert user.password_hash.startswith("$argon2id$") and "passphrase" not in user.password_hash
+        actions = [entry.action for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
+    assert actions == ["user.add", "user.add", "user.disable"]
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "message"),
+    [
+        (["--role", "department"], "a long passphrase\n", "--role department: give the bodies"),
+        (["--role", "duty", "--body", "331102:environment"], "a long passphrase\n", "only department accounts"),
+        (["--role", "department", "--body", "331102"], "a long passphrase\n", "expected ADCODE:DOMAIN"),
+        (["--role", "department", "--body", "331102:weather"], "a long passphrase\n", "unknown domain 'weather'"),
+        (["--role", "duty"], "short\n", "expected at least 10"),
+        (["--role", "duty"], "", "no password on standard input"),
+    ],
+)
+def test_a_user_is_refused_with_what_is_wrong(cli, engine, args, stdin, message) -> None:
+    refused = cli("users", "add", "li", *args, input=stdin)
+    assert refused.returncode == 1 and message in refused.stderr
+    assert cli("users", "list").stdout == ""
+
+
+def test_passwd_changes_the_password_and_ends_the_users_sessions(cli, engine) -> None:
+    assert cli("users", "add", "wang", "--role", "duty", input="a long passphrase\n").returncode == 0
+    with transaction(session_factory(engine)) as session:
+        user = session.scalars(select(User)).one()
+        session.add(
+            ConsoleSession(id="x" * 64, user_id=user.id, csrf_token="c", expires_at=datetime.now(UTC) + timedelta(1))
+        )
+    changed = cli("users", "passwd", "wang", input="a new long passphrase\n")
+    assert changed.returncode == 0, changed.stderr
     with session_factory(engine)() as session:
         user = session.scalars(select(User)).one()
-        assert user.password_hash.startswith("scrypt$") and "s3cret" not in user.password_hash
-        actions = [entry.action for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
-    assert actions == ["user.add", "user.disable"]
+        assert verify_password(user, "a new long passphrase") and not verify_password(user, "a long passphrase")
+        assert session.scalars(select(ConsoleSession)).all() == []
+    assert cli("users", "passwd", "nobody", input="a new long passphrase\n").returncode == 1
 
 
 def test_assign_skips_malformed_lines_reports_them_and_exits_2(cli) -> None:

@@ -714,9 +714,9 @@ def day(tmp_path_factory: pytest.TempPathFactory, trained_model: Path) -> Iterat
             PYTHONUNBUFFERED="1",
         )
 
-        def cli(*args: str) -> Run:
+        def cli(*args: str, input: str | None = None) -> Run:
             done = subprocess.run(
-                [str(YUQING), *args], capture_output=True, text=True, env=env, timeout=300, check=False
+                [str(YUQING), *args], input=input, capture_output=True, text=True, env=env, timeout=300, check=False
             )
             return Run(args, done.returncode, done.stdout, done.stderr)
 
@@ -755,7 +755,7 @@ def decide(day: Day, cli) -> None:
     """Between rounds 1 and 2 the duty officer makes two decisions: the enforcement complaint goes to the city
     bureau (the officers in the video belong to the city's enforcement detachment, not to the district), and the
     parking fees are filed as a matter of the public's own interest (prices), whatever the notice's wording."""
-    added = cli("users", "add", OFFICER, "--role", "analyst", "--name", "值班员周")
+    added = cli("users", "add", OFFICER, "--role", "duty", "--name", "值班员周", input="a long passphrase\n")
     assert added.returncode == 0, added.stderr
     commands = {
         "reassign": (

@@ -75,6 +75,7 @@ def obligation_view(obligation: Obligation) -> ObligationView:
         status=obligation.status,
         met_at=obligation.met_at,
         on_time=None if obligation.met_at is None else obligation.met_at <= obligation.due_at,
+        evidence_url=obligation.evidence_url,
     )
 
 

@@ -184,6 +184,7 @@ class ObligationView(BaseModel):
     status: ObligationStatus
     met_at: datetime | None
     on_time: bool | None  # None until met
+    evidence_url: str | None = None  # where the release or response that met it can be read
 
 
 class PostSummary(BaseModel):

@@ -231,6 +231,7 @@ CASE_ACTION_TEXT = {
     "case.split": "拆出帖文另立新案",
     "case.split_off": "由拆分立案",
     "case.attach": "并入帖文或事件",
+    "case.raise": "由帖文人工立案",
 }
 SYSTEM_ACTOR = "system"  # the audit trail's actor for what the monitor did by itself
 SYSTEM_ACTOR_TEXT = "系统"

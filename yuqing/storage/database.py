@@ -17,6 +17,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
+from yuqing.storage.search import register_sqlite_functions
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 CONNECT_TIMEOUT_SECONDS = 10
 
@@ -65,6 +67,7 @@ def make_engine(url: str) -> Engine:
             Path(parsed.database).parent.mkdir(exist_ok=True)
         engine = create_engine(parsed, connect_args={"timeout": CONNECT_TIMEOUT_SECONDS})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", register_sqlite_functions)  # the word index's triggers call them
         return engine
     return create_engine(parsed, pool_pre_ping=True, connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS})
 

@@ -332,6 +332,7 @@ class Obligation(Base):
     due_at: Mapped[datetime]
     status: Mapped[str] = mapped_column(String(20), default="open")  # open, met, breached, cancelled
     met_at: Mapped[datetime | None]
+    evidence_url: Mapped[str | None] = mapped_column(String(2000))  # where the release or response can be read
     breached_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
     next_alert_at: Mapped[datetime | None] = mapped_column(index=True)  # the next warning or the breach; None: done
@@ -389,16 +390,33 @@ class Briefing(Base):
 
 
 class User(Base):
+    """A console account: `admin`, `duty` (the press office) or `department` (bound to its bodies)."""
+
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(80), unique=True)
     display_name: Mapped[str] = mapped_column(String(200), default="")
-    role: Mapped[str] = mapped_column(String(20))  # analyst, supervisor, admin
+    role: Mapped[str] = mapped_column(String(20))  # admin, duty, department (yuqing.users.Role)
+    bodies: Mapped[list[Any]] = mapped_column(default=list, server_default="[]")  # a department's "ADCODE:DOMAIN"s
     email: Mapped[str | None] = mapped_column(String(300))
     password_hash: Mapped[str | None] = mapped_column(String(300))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ConsoleSession(Base):
+    """A signed-in browser: the cookie holds a random token, the table only its SHA-256, so a leaked database
+    copy signs nobody in; logging out or disabling the user ends it at once."""
+
+    __tablename__ = "console_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the cookie's token
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    address: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
 
 
 class AuditEntry(Base):

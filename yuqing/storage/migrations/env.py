@@ -3,6 +3,7 @@
 from alembic import context
 
 from yuqing.storage.models import Base, UTCDateTime
+from yuqing.storage.search import models_only
 
 
 def render_item(kind, obj, autogen_context):  # type: ignore[no-untyped-def]
@@ -29,6 +30,7 @@ with engine.connect() as connection:
             render_as_batch=sqlite,
             compare_type=True,
             render_item=render_item,
+            include_object=models_only,
         )
         context.run_migrations()
         if sqlite and (broken := connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()):

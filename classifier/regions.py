@@ -112,14 +112,16 @@ _NOT_PLACES = _words(
 )
 # Where a wire service or paper filed from, and which paper it was, is not where the story happened; nor is the
 # place a reporter heard it from (记者从长沙获悉), unless it is an office there (记者从长沙市应急管理局获悉).
+_AGENCIES = ("新华社", "中新社", "法新社", "路透社", "美联社", "共同社", "塔斯社", "韩联社")  # datelines without a date
 _BYLINE = re.compile(
     r"(?:新华社|中新社|中新网|人民网|央视网|新华网|中国新闻网|[\u4e00-\u9fff]{2,4}(?:日报|晚报|社|网))?"
     r"[\u4e00-\u9fff]{2,4}\d{1,2}月\d{1,2}日(?:电|讯)|[\u4e00-\u9fff]{1,6}网讯"
-    r"|(?:新华社|中新社|法新社|路透社|美联社|共同社|塔斯社|韩联社)[\u4e00-\u9fff]{2,4}电"
+    rf"|(?:{'|'.join(_AGENCIES)})[\u4e00-\u9fff]{{2,4}}电"
     r"|【[^】]{0,12}(?:社|报|网|电|讯|台)[^】]{0,6}】|\[[^\]]{0,12}(?:社|报|网|电|讯)\]"
     r"|(?<=记者)从[\u4e00-\u9fff]{2,5}(?:获悉|了解到)"
 )
-_BYLINE_SIGNS = ("日电", "日讯", "网讯", "社", "记者从", "【", "[")  # every byline has one; most posts have none
+# Every byline has one; most posts have none (not 社 alone: 社会 and 社区 are in most posts).
+_BYLINE_SIGNS = ("日电", "日讯", "网讯", *_AGENCIES, "记者从", "【", "[")
 # Places named beside the story: a distance (震中距大庆市80公里 locates, it does not involve) and a person called by
 # role and name (队员张常宁 is not 常宁市; not by titles such as 县长, which end place names: 望江县长江边).
 _SURNAMES = (
